@@ -1,0 +1,71 @@
+"""The standing cast: an owner (admin), a responder and an outsider, with API clients."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from warroom.testing.factories import make_incident, make_token, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("owner", name="Olivia Owner", admin=True)
+
+
+@pytest.fixture
+def responder(db):
+    return make_user("alice", name="Alice Chen")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("mallory", name="Mallory Outsider", responder=False)
+
+
+class ApiClient(Client):
+    """A test client that sends a bearer token and JSON."""
+
+    def __init__(self, token: str | None):
+        super().__init__(HTTP_HOST="127.0.0.1")
+        self.token = token
+
+    def call(self, method: str, path: str, data=None, **extra):
+        if self.token:
+            extra["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
+        return getattr(self, method)(
+            f"/api/v1{path}", data=data, content_type="application/json", **extra
+        )
+
+
+@pytest.fixture
+def api(responder):
+    return ApiClient(make_token(responder))
+
+
+@pytest.fixture
+def outsider_api(outsider):
+    return ApiClient(make_token(outsider))
+
+
+@pytest.fixture
+def anonymous_api():
+    return ApiClient(None)
+
+
+@pytest.fixture
+def public_client():
+    return Client(HTTP_HOST="127.0.0.1")
+
+
+@pytest.fixture
+def incident(responder):
+    return make_incident(by=responder, commander="alice")

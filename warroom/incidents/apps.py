@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "warroom.incidents"
+    label = "incidents"

@@ -1,0 +1,89 @@
+"""The Incident and who holds which role on it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Severity(models.TextChoices):
+    S1 = "S1", "S1 (critical)"
+    S2 = "S2", "S2 (major)"
+    S3 = "S3", "S3 (minor)"
+    S4 = "S4", "S4 (low)"
+
+
+class Status(models.TextChoices):
+    INVESTIGATING = "investigating", "Investigating"
+    IDENTIFIED = "identified", "Identified"
+    MONITORING = "monitoring", "Monitoring"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Role(models.TextChoices):
+    COMMANDER = "commander", "Incident commander"
+    COMMUNICATIONS = "communications", "Communications"
+    MARKETING = "marketing", "Marketing"
+    SUPPORT = "support", "Support"
+    SCRIBE = "scribe", "Scribe"
+    RESPONDER = "responder", "Responder"
+
+
+class Incident(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    severity = models.CharField(max_length=2, choices=Severity.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVESTIGATING)
+    summary = models.TextField(blank=True)
+    declared_at = models.DateTimeField()
+    detected_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Internal: the conference link is for responders until a later step makes it public.
+    war_room_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-declared_at", "-id"]
+        indexes = [models.Index(fields=["status", "-declared_at"], name="incident_status_declared")]
+
+    def __str__(self) -> str:
+        return f"{self.slug}: {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.RESOLVED
+
+    @property
+    def public_path(self) -> str:
+        return f"/incidents/{self.slug}/"
+
+
+class RoleAssignment(models.Model):
+    """Who holds a role, from when to when. A handover ends the old row and starts a new one, so
+    the record shows every holder (G13)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            # A role has one current holder, except responders, of whom there are many.
+            models.UniqueConstraint(
+                fields=["incident", "role"],
+                condition=models.Q(ended_at=None) & ~models.Q(role="responder"),
+                name="one_current_holder_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.person.username}"

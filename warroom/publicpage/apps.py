@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicPageConfig(AppConfig):
+    name = "warroom.publicpage"
+    label = "publicpage"

@@ -1,0 +1,93 @@
+"""The public projection: the one function that decides what the public may see of an incident.
+
+Every public rendering (the live page, live.json, `warroom show --public`, and later feeds,
+status JSON, posts and exports) is built from `public_incident()`, never from the models
+directly. It keeps public entries only and passes every piece of text through `public_text()`,
+the single place where the redactor plugs in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from warroom.incidents.models import Incident, Severity, Status
+from warroom.lib import markdown
+from warroom.timeline.models import Entry, HypothesisState, Kind, Visibility
+
+SEVERITY_WORDS = {"S1": "critical", "S2": "major", "S3": "minor", "S4": "low"}
+
+
+def public_text(text: str, incident: Incident) -> str:
+    """Text as the public may read it.
+
+    The blameless redactor (issue 3) replaces this body; until it lands, text passes unchanged,
+    and only the choice of entries (public ones) protects the record.
+    """
+    return text
+
+
+def _iso(value) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _public_entry(entry: Entry, incident: Incident) -> dict[str, Any]:
+    text = public_text(entry.body, incident)
+    item: dict[str, Any] = {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "kind_label": Kind(entry.kind).label,
+        "occurred_at": _iso(entry.occurred_at),
+        "text": text,
+        "html": markdown.render(text),
+    }
+    if entry.kind == Kind.HYPOTHESIS:
+        item["hypothesis_state"] = entry.hypothesis_state
+        item["hypothesis_label"] = HypothesisState(entry.hypothesis_state).label
+    if entry.kind == Kind.STATUS and entry.data.get("status") in Status.values:
+        item["status"] = entry.data["status"]
+        item["status_label"] = Status(entry.data["status"]).label
+    return item
+
+
+def public_entries(incident: Incident):
+    return incident.entries.filter(visibility=Visibility.PUBLIC).order_by("-occurred_at", "-id")
+
+
+def public_incident(incident: Incident) -> dict[str, Any]:
+    """The whole public state of one incident, newest entry first."""
+    rows = list(public_entries(incident))
+    entries = [_public_entry(e, incident) for e in rows]
+    last_change = max((e.recorded_at for e in rows), default=incident.declared_at)
+    return {
+        "slug": incident.slug,
+        "title": public_text(incident.title, incident),
+        "summary": public_text(incident.summary, incident),
+        "status": incident.status,
+        "status_label": Status(incident.status).label,
+        "severity": incident.severity,
+        "severity_label": SEVERITY_WORDS[Severity(incident.severity).value],
+        "started_at": _iso(incident.declared_at),
+        "resolved_at": _iso(incident.resolved_at),
+        "updated_at": _iso(last_change),
+        "url": f"{settings.PUBLIC_URL}{incident.public_path}",
+        "poll_seconds": settings.LIVE_POLL_SECONDS,
+        "entries": entries,
+    }
+
+
+def public_summary(incident: Incident) -> dict[str, Any]:
+    """One line of the status page: the incident and its latest public update."""
+    latest = public_entries(incident).first()
+    return {
+        "slug": incident.slug,
+        "title": public_text(incident.title, incident),
+        "status": incident.status,
+        "status_label": Status(incident.status).label,
+        "severity_label": SEVERITY_WORDS[incident.severity],
+        "started_at": _iso(incident.declared_at),
+        "resolved_at": _iso(incident.resolved_at),
+        "url": incident.public_path,
+        "latest": _public_entry(latest, incident) if latest else None,
+    }

@@ -1,0 +1,74 @@
+"""The public side: no login, cached, conditional. Nothing here reads the models except through
+the projection."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
+
+from warroom.incidents.models import Incident, Status
+from warroom.lib.publiccache import Rendered, rendered
+from warroom.publicpage.projection import public_incident, public_summary
+
+CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+def _respond(request: HttpRequest, page: Rendered, *, cors: bool = False) -> HttpResponse:
+    if request.headers.get("If-None-Match") == page.etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(page.body, content_type=page.content_type)
+    response["ETag"] = page.etag
+    response["Cache-Control"] = CACHE_CONTROL
+    if cors:
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _incident_or_404(slug: str) -> Incident:
+    try:
+        return Incident.objects.get(slug=slug)
+    except Incident.DoesNotExist:
+        raise Http404("no such incident") from None
+
+
+def _json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@require_safe
+def incident_page(request: HttpRequest, slug: str) -> HttpResponse:
+    def build():
+        state = public_incident(_incident_or_404(slug))
+        html = render_to_string("publicpage/incident.html", {"incident": state, "live": state})
+        return html.encode(), "text/html; charset=utf-8"
+
+    return _respond(request, rendered(f"incident:{slug}:html", build))
+
+
+@require_safe
+def live_json(request: HttpRequest, slug: str) -> HttpResponse:
+    def build():
+        return _json(public_incident(_incident_or_404(slug))), "application/json"
+
+    return _respond(request, rendered(f"incident:{slug}:live", build), cors=True)
+
+
+@require_safe
+def status_page(request: HttpRequest) -> HttpResponse:
+    def build():
+        open_incidents = Incident.objects.exclude(status=Status.RESOLVED)
+        recent = Incident.objects.filter(status=Status.RESOLVED)[:20]
+        html = render_to_string(
+            "publicpage/status.html",
+            {
+                "open": [public_summary(i) for i in open_incidents],
+                "recent": [public_summary(i) for i in recent],
+            },
+        )
+        return html.encode(), "text/html; charset=utf-8"
+
+    return _respond(request, rendered("status:html", build))

@@ -1,0 +1,166 @@
+"""The one settings module. Every value comes from the environment through `warroom.lib.env`;
+`.env.example` lists each variable with a one-line comment."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+
+from warroom.lib import env
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = Path(env.string("WARROOM_HOME", "var")).expanduser().resolve()
+HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """WARROOM_SECRET_KEY, or a key generated once and kept in WARROOM_HOME (embedded default)."""
+    key = env.string("WARROOM_SECRET_KEY")
+    if key:
+        return key
+    path = HOME / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.boolean("WARROOM_DEBUG", False)
+PORT = env.integer("WARROOM_PORT", 8000, minimum=1)
+PUBLIC_URL = env.url("WARROOM_PUBLIC_URL", f"http://127.0.0.1:{PORT}")
+ALLOWED_HOSTS = env.strings("WARROOM_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+ALLOWED_HOSTS.append(urlsplit(PUBLIC_URL).hostname or "127.0.0.1")
+CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "warroom.accounts",
+    "warroom.incidents",
+    "warroom.timeline",
+    "warroom.publicpage",
+    "warroom.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "warroom.urls"
+WSGI_APPLICATION = "warroom.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = env.string("DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{HOME / 'warroom.sqlite3'}"
+    try:
+        config = environ.Env.db_url_config(url)
+    except Exception as exc:  # django-environ raises several types for a bad URL
+        raise env.ConfigError(f"DATABASE_URL={url!r} cannot be used: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers go on while one writer writes; IMMEDIATE makes writers queue on the
+        # busy timeout instead of failing with "database is locked" when they upgrade a read.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    else:
+        config.setdefault("CONN_MAX_AGE", 60)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _cache() -> dict:
+    """Public pages are cached and invalidated on change. One process may use its own memory;
+    several web processes must share a cache (WARROOM_CACHE_URL=redis://…) or they would serve
+    stale pages."""
+    url = env.string("WARROOM_CACHE_URL")
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "warroom"}
+    try:
+        return environ.Env.cache_url_config(url)
+    except Exception as exc:
+        raise env.ConfigError(f"WARROOM_CACHE_URL={url!r} cannot be used: {exc}") from exc
+
+
+CACHES = {"default": _cache()}
+SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/dashboard/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/dashboard/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from the package; `collectstatic` is optional
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PUBLIC_URL.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The war-room conference link (G1): a provider makes one per incident.
+CONFERENCE_PROVIDER = env.string("WARROOM_CONFERENCE_PROVIDER", "jitsi")
+CONFERENCE_BASE_URL = env.url("WARROOM_CONFERENCE_BASE_URL", "https://meet.jit.si")
+# How often the public page polls live.json, in seconds.
+LIVE_POLL_SECONDS = env.integer("WARROOM_LIVE_POLL_SECONDS", 10, minimum=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.string("WARROOM_LOG_LEVEL", "WARNING")},
+}

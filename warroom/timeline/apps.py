@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TimelineConfig(AppConfig):
+    name = "warroom.timeline"
+    label = "timeline"
