@@ -69,3 +69,28 @@ def public_client():
 @pytest.fixture
 def incident(responder):
     return make_incident(by=responder, commander="alice")
+
+
+def _database_url() -> str | None:
+    import os
+
+    return os.environ.get("DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def on_postgres() -> bool:
+    return (_database_url() or "").startswith("postgres")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A real `warroom serve` process with its own database (a fresh one on PostgreSQL)."""
+    from warroom.testing.server import fresh_postgres_database, running_server
+
+    url = _database_url()
+    if url and url.startswith("postgres"):
+        with fresh_postgres_database(url) as fresh, running_server(database_url=fresh) as srv:
+            yield srv
+    else:
+        with running_server() as srv:
+            yield srv

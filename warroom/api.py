@@ -27,8 +27,10 @@ def domain_error(request: HttpRequest, exc: DomainError):
 def unauthenticated(request: HttpRequest, exc: AuthenticationError):
     response = api.create_response(
         request,
-        {"detail": "missing or invalid API token; send 'Authorization: Bearer TOKEN' "
-         "(create one with `warroom token create USER`)"},
+        {
+            "detail": "missing or invalid API token; send 'Authorization: Bearer TOKEN' "
+            "(create one with `warroom token create USER`)"
+        },
         status=401,
     )
     response["WWW-Authenticate"] = "Bearer"
@@ -42,19 +44,27 @@ def _where(loc) -> str:
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError):
-    problems = "; ".join(f"{_where(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in exc.errors)
+    problems = "; ".join(
+        f"{_where(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in exc.errors
+    )
     return api.create_response(
-        request, {
+        request,
+        {
             "detail": f"invalid request: {problems}",
-            "errors": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors],
-        }, status=422
+            "errors": [
+                {"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors
+            ],
+        },
+        status=422,
     )
 
 
 def _routers() -> None:
+    from warroom.accounts.api import router as accounts
     from warroom.incidents.api import router as incidents
     from warroom.timeline.api import router as timeline
 
+    api.add_router("", accounts)
     api.add_router("/incidents", incidents)
     api.add_router("/incidents", timeline)
 

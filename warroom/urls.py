@@ -1,9 +1,17 @@
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 
 from warroom.api import api
 
+
+def healthz(request):
+    """Liveness for load balancers: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz),
     path("api/v1/", api.urls),
     path("dashboard/", include("warroom.dashboard.urls")),
     path("admin/", admin.site.urls),

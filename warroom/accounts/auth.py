@@ -17,6 +17,8 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None  # ninja answers 401
         if not is_responder(user):
-            raise Forbidden(f"{user.username} is not a responder; an admin can add them to the group")
+            raise Forbidden(
+                f"{user.username} is not a responder; an admin can add them to the group"
+            )
         request.user = user
         return user

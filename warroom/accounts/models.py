@@ -41,7 +41,9 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A bearer token. Only its SHA-256 is stored: the raw value is shown once, at creation."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+    )
     name = models.CharField(max_length=100, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=12)

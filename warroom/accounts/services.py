@@ -43,7 +43,9 @@ def get_user(username: str):
     try:
         return User.objects.get(username=username)
     except User.DoesNotExist:
-        raise NotFound(f"no user named {username!r}; create one with `warroom createuser`") from None
+        raise NotFound(
+            f"no user named {username!r}; create one with `warroom createuser`"
+        ) from None
 
 
 def create_token(*, user, name: str = "") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from ninja import Router
+from ninja.responses import Status as Reply
 
 from warroom.incidents import services
 from warroom.incidents.models import Incident, RoleAssignment, Status
@@ -49,7 +50,7 @@ def list_incidents(request, open: bool = False, limit: int = 100):
 @router.post("", response={201: IncidentOut}, summary="Declare an incident")
 def declare(request, payload: DeclareIn):
     incident = services.declare(declared_by=request.auth, **payload.dict())
-    return 201, incident_out(incident)
+    return Reply(201, incident_out(incident))
 
 
 @router.get("/{slug}", response=IncidentOut, summary="One incident, as responders see it")

@@ -42,7 +42,11 @@ def _bump() -> None:
 
 
 def public_changed() -> None:
-    """Call inside the transaction that changed something public; takes effect on commit."""
+    """Call inside the transaction that changed something public.
+
+    Bumps now, so reads inside this transaction see the change, and again on commit, because a
+    reader in another transaction may have cached the pre-commit state in between."""
+    _bump()
     transaction.on_commit(_bump)
 
 
@@ -53,6 +57,8 @@ def rendered(key: str, build: Callable[[], tuple[bytes, str]]) -> Rendered:
     if hit is not None:
         return hit
     body, content_type = build()
-    result = Rendered(body, content_type, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+    result = Rendered(
+        body, content_type, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    )
     cache.set(full_key, result, timeout=TIMEOUT)
     return result

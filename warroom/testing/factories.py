@@ -19,7 +19,10 @@ def make_user(username: str | None = None, *, name: str = "", responder: bool = 
     username = username or f"user{next(_numbers)}"
     if responder or admin:
         return create_user(
-            username=username, email=f"{username}@example.com", name=name, admin=admin,
+            username=username,
+            email=f"{username}@example.com",
+            name=name,
+            admin=admin,
             password="correct horse battery staple",
         )
     user = get_user_model().objects.create_user(
@@ -32,7 +35,9 @@ def make_token(user) -> str:
     return create_token(user=user)
 
 
-def make_incident(title: str = "Database replication lag on primary", *, by=None, **kwargs) -> Incident:
+def make_incident(
+    title: str = "Database replication lag on primary", *, by=None, **kwargs
+) -> Incident:
     by = by or make_user()
     kwargs.setdefault("severity", "S1")
     return declare(title=title, declared_by=by, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import Router
+from ninja.responses import Status as Reply
 
 from warroom.incidents.services import get_incident
 from warroom.lib.errors import NotFound
@@ -30,11 +31,15 @@ def entry_out(entry: Entry) -> dict:
 def _entry(slug: str, entry_id: int) -> Entry:
     entry = Entry.objects.filter(incident=get_incident(slug), pk=entry_id).first()
     if entry is None:
-        raise NotFound(f"incident {slug!r} has no entry {entry_id}; `warroom show {slug}` lists them")
+        raise NotFound(
+            f"incident {slug!r} has no entry {entry_id}; `warroom show {slug}` lists them"
+        )
     return entry
 
 
-@router.get("/{slug}/timeline", response=list[EntryOut], summary="The whole timeline, internal included")
+@router.get(
+    "/{slug}/timeline", response=list[EntryOut], summary="The whole timeline, internal included"
+)
 def timeline(request, slug: str):
     entries = get_incident(slug).entries.select_related("author")
     return [entry_out(e) for e in entries]
@@ -43,16 +48,20 @@ def timeline(request, slug: str):
 @router.post("/{slug}/timeline", response={201: EntryOut}, summary="Add an entry")
 def add_entry(request, slug: str, payload: EntryIn):
     entry = services.add_entry(incident=get_incident(slug), author=request.auth, **payload.dict())
-    return 201, entry_out(entry)
+    return Reply(201, entry_out(entry))
 
 
-@router.patch("/{slug}/timeline/{entry_id}", response=EntryOut, summary="Edit an entry (new revision)")
+@router.patch(
+    "/{slug}/timeline/{entry_id}", response=EntryOut, summary="Edit an entry (new revision)"
+)
 def edit_entry(request, slug: str, entry_id: int, payload: EntryEdit):
     entry = services.edit_entry(entry=_entry(slug, entry_id), by=request.auth, **payload.dict())
     return entry_out(entry)
 
 
-@router.get("/{slug}/timeline/{entry_id}/revisions", response=list[RevisionOut], summary="Every version")
+@router.get(
+    "/{slug}/timeline/{entry_id}/revisions", response=list[RevisionOut], summary="Every version"
+)
 def revisions(request, slug: str, entry_id: int):
     return [
         {
@@ -69,7 +78,9 @@ def revisions(request, slug: str, entry_id: int):
     ]
 
 
-@router.post("/{slug}/timeline/{entry_id}/hypothesis", response=EntryOut, summary="Confirm or refute")
+@router.post(
+    "/{slug}/timeline/{entry_id}/hypothesis", response=EntryOut, summary="Confirm or refute"
+)
 def hypothesis(request, slug: str, entry_id: int, payload: HypothesisIn):
     entry = services.set_hypothesis_state(
         entry=_entry(slug, entry_id), state=payload.state, by=request.auth, note=payload.note

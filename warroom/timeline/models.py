@@ -33,9 +33,13 @@ class HypothesisState(models.TextChoices):
 
 
 class Entry(models.Model):
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="entries")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="entries"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EVENT)
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -51,7 +55,9 @@ class Entry(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name_plural = "entries"
         indexes = [
-            models.Index(fields=["incident", "visibility", "-occurred_at"], name="entry_public_order")
+            models.Index(
+                fields=["incident", "visibility", "-occurred_at"], name="entry_public_order"
+            )
         ]
 
     def __str__(self) -> str:
@@ -78,7 +84,9 @@ class EntryRevision(models.Model):
     class Meta:
         ordering = ["entry", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "number"], name="one_revision_number_per_entry")
+            models.UniqueConstraint(
+                fields=["entry", "number"], name="one_revision_number_per_entry"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,144 @@
+"""The real `warroom` command against a real `warroom serve` process."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import click
+import pytest
+
+from warroom.cli.times import parse_at
+
+NOW = datetime(2026, 11, 29, 14, 30, tzinfo=UTC)
+
+
+class TestParseAt:
+    def test_full_iso_time_with_z(self):
+        assert parse_at("2026-11-29T14:02Z") == datetime(2026, 11, 29, 14, 2, tzinfo=UTC)
+
+    def test_offset_is_converted_to_utc(self):
+        assert parse_at("2026-11-29T15:02+01:00") == datetime(2026, 11, 29, 14, 2, tzinfo=UTC)
+
+    def test_clock_time_is_today_on_the_local_clock(self, monkeypatch):
+        monkeypatch.setenv("TZ", "UTC")
+        assert parse_at("14:02", now=NOW) == datetime(2026, 11, 29, 14, 2, tzinfo=UTC)
+
+    def test_clock_time_later_than_now_means_yesterday(self, monkeypatch):
+        monkeypatch.setenv("TZ", "UTC")
+        assert parse_at("23:50", now=NOW) == datetime(2026, 11, 28, 23, 50, tzinfo=UTC)
+
+    @pytest.mark.parametrize("value", ["25:00", "14:61", "yesterday", "2026-11-29T14:02", "14h02"])
+    def test_bad_times_say_how_to_write_them(self, value):
+        with pytest.raises(click.BadParameter):
+            parse_at(value)
+
+
+
+
+def _ok(result):
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.server
+class TestAgainstServer:
+    def test_declare_json_has_the_contract_keys(self, server):
+        out = _ok(server.cli("declare", "Database replication lag on primary", "--severity", "S1", "--json"))
+        data = json.loads(out)
+        assert set(data) == {"slug", "public_url", "war_room_url", "status", "severity"}
+        assert data["public_url"] == f"{server.url}/incidents/{data['slug']}/"
+        assert (data["status"], data["severity"]) == ("investigating", "S1")
+
+    def test_declare_prints_slug_and_both_urls(self, server):
+        lines = _ok(server.cli("declare", "Web UI 502", "--severity", "s2")).splitlines()
+        assert lines[0].startswith("20") and lines[0].endswith("web-ui-502")
+        assert "/incidents/" in lines[1] and "meet.jit.si" in lines[2]
+
+    def test_a_whole_incident_through_the_cli(self, server):
+        slug = json.loads(_ok(server.cli("declare", "CI runners stuck", "--severity", "S2", "--json")))["slug"]
+        _ok(server.cli("note", slug, "Queue depth 4,000 jobs", "--kind", "finding", "--at", "2026-11-29T10:02Z"))
+        _ok(server.cli("note", slug, "Customer ACME escalated", "--internal"))
+        out = _ok(server.cli("note", slug, "Maybe the autoscaler", "--kind", "hypothesis", "--json"))
+        hypothesis_id = json.loads(out)["id"]
+        _ok(server.cli("hypothesis", slug, str(hypothesis_id), "confirmed", "--note", "Scaler at max"))
+        _ok(server.cli("role", slug, "communications", "alice"))
+        _ok(server.cli("status", slug, "identified", "--message", "The autoscaler hit its limit."))
+
+        internal = json.loads(_ok(server.cli("show", slug, "--json")))
+        assert internal["status"] == "identified"
+        assert [r["role"] for r in internal["roles"]] == ["communications"]
+        bodies = [e["body"] for e in internal["timeline"]]
+        assert "Customer ACME escalated" in bodies
+
+        public_text = _ok(server.cli("show", slug, "--public"))
+        assert "Queue depth 4,000 jobs" in public_text
+        assert "Confirmed: Maybe the autoscaler" in public_text
+        assert "ACME" not in public_text
+        public = json.loads(_ok(server.cli("show", slug, "--public", "--json")))
+        assert "ACME" not in json.dumps(public)
+        assert internal["war_room_url"] not in json.dumps(public)
+
+        listed = _ok(server.cli("list", "--open"))
+        assert slug in listed
+        _ok(server.cli("resolve", slug, "--message", "Runners are back."))
+        assert slug not in _ok(server.cli("list", "--open"))
+        assert any(i["slug"] == slug for i in json.loads(_ok(server.cli("list", "--json"))))
+
+    @pytest.mark.parametrize(
+        "args, message",
+        [
+            (["declare", "x", "--severity", "S9"], "'S9' is not one of"),
+            (["declare", " ", "--severity", "S1"], "title is empty"),
+            (["note", "no-such-incident", "text"], "no incident 'no-such-incident'"),
+            (["note", "x", "text", "--at", "25:99"], "not a time of day"),
+            (["status", "x", "fixed", "-m", "m"], "'fixed' is not one of"),
+            (["role", "no-such-incident", "commander", "alice"], "no incident"),
+            (["declare", "x", "--severity", "S1", "--frobnicate"], "No such option"),
+        ],
+    )
+    def test_bad_input_is_one_clear_line_and_a_nonzero_exit(self, server, args, message):
+        result = server.cli(*args)
+        assert result.returncode != 0
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_unknown_user_for_a_role(self, server):
+        slug = json.loads(_ok(server.cli("declare", "Registry slow", "--severity", "S3", "--json")))["slug"]
+        result = server.cli("role", slug, "commander", "nobody")
+        assert result.returncode == 1
+        assert "no person 'nobody' on the roster" in result.stderr
+
+    def test_wrong_token_and_unreachable_server(self, server):
+        bad = {**server.env, "WARROOM_TOKEN": "wr_wrong"}
+        result = _run_with_env(server, bad, "list")
+        assert result.returncode == 1 and "invalid API token" in result.stderr
+        down = {**server.env, "WARROOM_URL": "http://127.0.0.1:9"}
+        result = _run_with_env(server, down, "list")
+        assert result.returncode == 1 and "cannot reach warroom" in result.stderr
+
+    def test_login_checks_and_saves_the_token(self, server):
+        env = {k: v for k, v in server.env.items() if k not in ("WARROOM_URL", "WARROOM_TOKEN")}
+        result = _run_with_env(server, env, "login", server.url, "--token", server.token)
+        assert result.returncode == 0, result.stderr
+        assert "as alice" in result.stdout
+        assert _run_with_env(server, env, "list").returncode == 0
+        refused = _run_with_env(server, env, "login", server.url, "--token", "wr_nope")
+        assert refused.returncode == 1
+
+    def test_twenty_parallel_notes_lose_nothing(self, server):
+        slug = json.loads(_ok(server.cli("declare", "Parallel notes", "--severity", "S2", "--json")))["slug"]
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            results = list(pool.map(lambda n: server.cli("note", slug, f"parallel note {n}"), range(20)))
+        assert [r.returncode for r in results] == [0] * 20, [r.stderr for r in results if r.returncode]
+        timeline = json.loads(_ok(server.cli("show", slug, "--json")))["timeline"]
+        assert sorted(e["body"] for e in timeline if e["body"].startswith("parallel note")) == sorted(
+            f"parallel note {n}" for n in range(20)
+        )
+
+
+def _run_with_env(server, env, *args):
+    import subprocess
+
+    from warroom.testing.server import WARROOM
+
+    return subprocess.run([WARROOM, *args], env=env, capture_output=True, text=True, timeout=60)

@@ -1,0 +1,26 @@
+"""The `warroom` command."""
+
+from __future__ import annotations
+
+import click
+
+from warroom.cli import incident_commands, server_commands
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="warroom")
+def cli() -> None:
+    """warroom: incident communications.
+
+    Server verbs (serve, migrate, createuser, token, demo) act on the database in
+    DATABASE_URL / WARROOM_HOME. Client verbs talk to the server at WARROOM_URL with WARROOM_TOKEN
+    (or what `warroom login` saved).
+    """
+
+
+for command in server_commands.COMMANDS + incident_commands.COMMANDS:
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="warroom")

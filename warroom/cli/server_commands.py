@@ -1,0 +1,188 @@
+"""Server verbs: they act on the database named by DATABASE_URL / WARROOM_HOME directly."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warroom.settings")
+    import django
+
+    from warroom.lib.env import ConfigError
+
+    try:
+        django.setup()
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+def _domain_errors(fn):
+    """Run fn, turning a service's DomainError into a one-line CLI error."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from warroom.lib.errors import DomainError
+
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+
+    return wrapper
+
+
+@click.command()
+def migrate() -> None:
+    """Create or update the database schema."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+def _unapplied_migrations() -> list:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, envvar="WARROOM_PORT", default=8000, show_default=True)
+@click.option("--workers", type=int, default=1, show_default=True, help="Web processes.")
+@click.option("--threads", type=int, default=8, show_default=True, help="Threads per process.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve warroom over WSGI with granian."""
+    os.environ["WARROOM_PORT"] = str(port)  # read by settings for the default public URL
+    setup_django()
+    from django.conf import settings
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    if _unapplied_migrations():
+        raise click.ClickException("the database is not up to date; run `warroom migrate` first")
+    if workers > 1 and not settings.SHARED_CACHE:
+        raise click.ClickException(
+            "several workers need a shared cache for the public pages; "
+            "set WARROOM_CACHE_URL=redis://127.0.0.1:6379/0 (or run with --workers 1)"
+        )
+    click.echo(f"warroom serving on http://{host}:{port}/ (public URL {settings.PUBLIC_URL})")
+    sys.stdout.flush()
+    Granian(
+        "warroom.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        log_access=False,
+    ).serve()
+
+
+@click.command()
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--name", default="", help='Full name, e.g. "Alice Chen".')
+@click.option("--admin", is_flag=True, help="May use /admin/ and manage users.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@_domain_errors
+def createuser(username, email, name, admin, password_stdin) -> None:
+    """Create a responder (and their roster entry)."""
+    setup_django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from warroom.accounts.services import create_user
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if password:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise click.ClickException("password refused: " + " ".join(exc.messages)) from None
+    create_user(username=username, email=email, name=name, admin=admin, password=password)
+    hint = "" if password else " (no password: API tokens only until one is set in /admin/)"
+    click.echo(f"Created {'admin' if admin else 'responder'} {username}{hint}")
+
+
+@click.group()
+def token() -> None:
+    """Create, list and revoke API tokens."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for.")
+@_domain_errors
+def token_create(username, name) -> None:
+    """Print a new token for USERNAME (and nothing else)."""
+    setup_django()
+    from warroom.accounts.services import create_token, get_user
+
+    click.echo(create_token(user=get_user(username), name=name))
+
+
+@token.command("list")
+@click.argument("username", required=False)
+def token_list(username) -> None:
+    """List tokens (prefix, owner, last use)."""
+    setup_django()
+    from warroom.accounts.models import ApiToken
+
+    tokens = ApiToken.objects.select_related("user")
+    if username:
+        tokens = tokens.filter(user__username=username)
+    for t in tokens:
+        state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        click.echo(f"{t.prefix}…  {t.user.username:<16} {state:<18} last used {used}  {t.name}")
+
+
+@token.command("revoke")
+@click.argument("prefix")
+def token_revoke(prefix) -> None:
+    """Revoke the token whose listed prefix is PREFIX."""
+    setup_django()
+    from warroom.accounts.services import revoke_token
+
+    if not revoke_token(prefix=prefix.rstrip("…")):
+        raise click.ClickException(
+            f"no active token starts with {prefix!r}; see `warroom token list`"
+        )
+    click.echo("Revoked.")
+
+
+@click.command()
+def demo() -> None:
+    """Load demo data: an admin, a roster and an incident. Safe to run again."""
+    setup_django()
+    from django.conf import settings
+
+    from warroom.demo import load_demo
+
+    result = load_demo()
+    click.echo(
+        "Demo data loaded:"
+        if result.created
+        else "Demo data was already loaded; fresh credentials:"
+    )
+    click.echo(f"  Dashboard:  {settings.PUBLIC_URL}/dashboard/")
+    click.echo(f"  Login:      {result.username} / {result.password}")
+    click.echo(f"  API token:  export WARROOM_TOKEN={result.token}")
+    click.echo(
+        f"  Public page of the demo incident: {settings.PUBLIC_URL}/incidents/{result.slug}/"
+    )
+
+
+COMMANDS = [migrate, serve, createuser, token, demo]
