@@ -83,8 +83,8 @@ def get_person(username: str) -> Person:
     user = User.objects.filter(username=username).first()
     if user is None:
         raise NotFound(
-            f"no person {username!r} on the roster; add them with `warroom createuser {username} "
-            "--email E`"
+            f"no person {username!r} on the roster; add them with `warroom createuser {username} --email E` "
+            "or in the admin"
         )
     return Person.objects.create(
         username=username,

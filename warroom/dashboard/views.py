@@ -1,44 +1,268 @@
-"""The responder dashboard: every view needs a logged-in responder."""
+"""The responder dashboard. Each view parses the form, calls one service and renders the
+result; a DomainError goes back next to the form that caused it, with what was typed in it."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from warroom.accounts.permissions import is_responder
-from warroom.incidents.models import Incident
-from warroom.incidents.services import current_roles, get_incident
-from warroom.lib.errors import NotFound
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from warroom.accounts.models import Person
+from warroom.dashboard import forms
+from warroom.dashboard.access import is_htmx, responder_required
+from warroom.dashboard.forms import Form
+from warroom.incidents import services as incidents
+from warroom.incidents.models import Incident, Role, Severity, Status
+from warroom.lib.errors import DomainError, NotFound
+from warroom.publicpage.projection import public_incident
+from warroom.timeline import services as timeline
+from warroom.timeline.models import WRITABLE_KINDS, Entry, EntryRevision, Kind
+
+RECENTLY_RESOLVED = 30
+# G16: an S1/S2 needs a named person following the communication playbook.
+NEEDS_COMMUNICATIONS = {Severity.S1, Severity.S2}
 
 
-def _require_responder(request: HttpRequest) -> None:
-    if not is_responder(request.user):
-        raise PermissionDenied("responders only")
-
-
-@login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
-    _require_responder(request)
-    return render(request, "dashboard/list.html", {"incidents": Incident.objects.all()[:200]})
-
-
-@login_required
-def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_responder(request)
+def _incident(slug: str) -> Incident:
     try:
-        incident = get_incident(slug)
+        return incidents.get_incident(slug)
     except NotFound as exc:
-        from django.http import Http404
-
         raise Http404(exc.message) from None
-    return render(
-        request,
-        "dashboard/incident.html",
-        {
-            "incident": incident,
-            "roles": current_roles(incident),
-            "entries": incident.entries.select_related("author"),
-        },
+
+
+def _entry(incident: Incident, entry_id: int) -> Entry:
+    entry = Entry.objects.filter(incident=incident, pk=entry_id).first()
+    if entry is None:
+        raise Http404(f"incident {incident.slug!r} has no entry {entry_id}")
+    return entry
+
+
+def _cockpit_url(incident: Incident, anchor: str = "") -> str:
+    url = reverse("dashboard:incident", args=[incident.slug])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _roster() -> list[tuple[str, str]]:
+    return list(Person.objects.order_by("username").values_list("username", "display_name"))
+
+
+# The incident list and declaring
+
+
+@responder_required
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(request, Form(values={"severity": ""}))
+
+
+def _render_list(request: HttpRequest, declare_form: Form, status: int = 200) -> HttpResponse:
+    context = {
+        "open_incidents": Incident.objects.exclude(status=Status.RESOLVED),
+        "resolved_incidents": Incident.objects.filter(status=Status.RESOLVED)[:RECENTLY_RESOLVED],
+        "form": declare_form,
+        "severities": Severity.choices,
+        "roster": _roster(),
+    }
+    return render(request, "dashboard/list.html", context, status=status)
+
+
+@responder_required
+@require_POST
+def declare(request: HttpRequest) -> HttpResponse:
+    form = Form.posted(request.POST)
+    try:
+        incident = incidents.declare(declared_by=request.user, **forms.declare_kwargs(request.POST))
+    except DomainError as exc:
+        return _render_list(request, form.failed(exc), status=422)
+    messages.success(request, "Incident declared: the war room and the public page are open.")
+    return redirect(_cockpit_url(incident))
+
+
+# The cockpit of one incident
+
+
+def fingerprint(incident: Incident) -> str:
+    """Changes whenever the timeline does: entries are only ever added, and every edit or
+    hypothesis verdict raises an entry's revision number."""
+    totals = Entry.objects.filter(incident=incident).aggregate(
+        count=Count("id"), revisions=Sum("revision")
     )
+    return f"{totals['count']}.{totals['revisions'] or 0}"
+
+
+def _timeline_context(incident: Incident, error: str = "") -> dict[str, Any]:
+    past_versions = EntryRevision.objects.filter(entry__revision__gt=1).select_related("edited_by")
+    entries = (
+        Entry.objects.filter(incident=incident)
+        .select_related("author")
+        .prefetch_related(Prefetch("revisions", queryset=past_versions))
+    )
+    return {
+        "incident": incident,
+        "entries": entries,
+        "fingerprint": fingerprint(incident),
+        "timeline_error": error,
+    }
+
+
+def _role_board(incident: Incident) -> list[dict[str, Any]]:
+    holders: dict[str, list[Person]] = {}
+    for assignment in incidents.current_roles(incident):
+        holders.setdefault(assignment.role, []).append(assignment.person)
+    return [
+        {
+            "label": role.label,
+            "people": holders.get(role.value, []),
+            "required": role == Role.COMMUNICATIONS and incident.severity in NEEDS_COMMUNICATIONS,
+        }
+        for role in Role
+    ]
+
+
+def _render_cockpit(
+    request: HttpRequest,
+    incident: Incident,
+    *,
+    failed: dict[str, Form] | None = None,
+    timeline_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    blank = {
+        "entry": Form(values={"kind": Kind.EVENT}),
+        "status": Form(values={"status": incident.status}),
+        "role": Form(),
+    }
+    context = {
+        **_timeline_context(incident, timeline_error),
+        "forms": {**blank, **(failed or {})},
+        "roles": _role_board(incident),
+        "kinds": [(kind.value, kind.label) for kind in WRITABLE_KINDS],
+        "statuses": Status.choices,
+        "role_choices": Role.choices,
+        "roster": _roster(),
+        "public_url": f"{settings.PUBLIC_URL}{incident.public_path}",
+    }
+    return render(request, "dashboard/incident.html", context, status=status)
+
+
+@responder_required
+@require_GET
+def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _render_cockpit(request, _incident(slug))
+
+
+@responder_required
+@require_GET
+@vary_on_headers("HX-Request")
+def timeline_partial(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the cockpit polls, so that responders see each other's entries: 204 while the
+    timeline is unchanged (HTMX leaves the page alone), the timeline partial once it is not."""
+    incident = _incident(slug)
+    if not is_htmx(request):
+        return redirect(_cockpit_url(incident, "timeline"))
+    if request.GET.get("v") == fingerprint(incident):
+        return HttpResponse(status=204)
+    return render(request, "dashboard/_timeline.html", _timeline_context(incident))
+
+
+def _timeline_answer(
+    request: HttpRequest, incident: Incident, *, entry_form: Form | None = None, status: int = 200
+) -> HttpResponse:
+    """To HTMX, the timeline partial, and the entry form out of band when it was the form that
+    posted (fresh after success, with the error and the text after a failure)."""
+    context = {
+        **_timeline_context(incident),
+        "form": entry_form,
+        "kinds": [(kind.value, kind.label) for kind in WRITABLE_KINDS],
+    }
+    return render(request, "dashboard/_timeline_answer.html", context, status=status)
+
+
+@responder_required
+@require_POST
+def add_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    incident = _incident(slug)
+    form = Form.posted(request.POST)
+    try:
+        entry = timeline.add_entry(
+            incident=incident, author=request.user, **forms.entry_kwargs(request.POST)
+        )
+    except DomainError as exc:
+        if is_htmx(request):
+            return _timeline_answer(request, incident, entry_form=form.failed(exc), status=422)
+        return _render_cockpit(request, incident, failed={"entry": form.failed(exc)}, status=422)
+    if is_htmx(request):
+        return _timeline_answer(request, incident, entry_form=Form(values={"kind": Kind.EVENT}))
+    return redirect(_cockpit_url(incident, f"entry-{entry.pk}"))
+
+
+@responder_required
+@require_POST
+def set_hypothesis(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
+    incident = _incident(slug)
+    entry = _entry(incident, entry_id)
+    try:
+        timeline.set_hypothesis_state(
+            entry=entry,
+            state=request.POST.get("state", ""),
+            by=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        if is_htmx(request):
+            context = _timeline_context(incident, exc.message)
+            return render(request, "dashboard/_timeline.html", context, status=422)
+        return _render_cockpit(request, incident, timeline_error=exc.message, status=422)
+    if is_htmx(request):
+        return render(request, "dashboard/_timeline.html", _timeline_context(incident))
+    return redirect(_cockpit_url(incident, f"entry-{entry.pk}"))
+
+
+@responder_required
+@require_POST
+def change_status(request: HttpRequest, slug: str) -> HttpResponse:
+    incident = _incident(slug)
+    form = Form.posted(request.POST)
+    try:
+        incident = incidents.change_status(
+            incident=incident, by=request.user, **forms.status_kwargs(request.POST)
+        )
+    except DomainError as exc:
+        return _render_cockpit(request, incident, failed={"status": form.failed(exc)}, status=422)
+    label = Status(incident.status).label
+    messages.success(request, f"Status is now {label}; your message is on the public page.")
+    return redirect(_cockpit_url(incident, "timeline"))
+
+
+@responder_required
+@require_POST
+def assign_role(request: HttpRequest, slug: str) -> HttpResponse:
+    incident = _incident(slug)
+    form = Form.posted(request.POST)
+    try:
+        assignment = incidents.assign_role(
+            incident=incident, by=request.user, **forms.role_kwargs(request.POST)
+        )
+    except DomainError as exc:
+        return _render_cockpit(request, incident, failed={"role": form.failed(exc)}, status=422)
+    role = Role(assignment.role).label.lower()
+    messages.success(request, f"{assignment.person.display_name} is now {role}.")
+    return redirect(_cockpit_url(incident, "roles"))
+
+
+@responder_required
+@require_GET
+@vary_on_headers("HX-Request")
+def public_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public projection, the very dict the public page renders, shown to responders."""
+    incident = _incident(slug)
+    context = {"incident": incident, "public": public_incident(incident)}
+    template = "dashboard/_public_preview.html" if is_htmx(request) else "dashboard/preview.html"
+    return render(request, template, context)

@@ -118,7 +118,7 @@ def change_status(*, incident: Incident, status: str, message: str, by) -> Incid
     """Move the incident to a new status with a public message (G8)."""
     status = _check_status(status)
     if not (message or "").strip():
-        raise Invalid("a status change needs a public message (--message) saying what changed")
+        raise Invalid("a status change needs a public message saying what changed")
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     now = timezone.now()
     incident.status = status
