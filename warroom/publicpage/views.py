@@ -60,7 +60,7 @@ def live_json(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def status_page(request: HttpRequest) -> HttpResponse:
     def build():
-        open_incidents = Incident.objects.exclude(status=Status.RESOLVED)
+        open_incidents = Incident.objects.exclude(status=Status.RESOLVED).order_by("severity", "-declared_at")
         recent = Incident.objects.filter(status=Status.RESOLVED)[:20]
         html = render_to_string(
             "publicpage/status.html",
