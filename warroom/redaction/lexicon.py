@@ -1,0 +1,151 @@
+"""Word lists behind the name detector, all offline, all from packages with a clear licence:
+
+- given names and surnames: the US Census Bureau's 1990 name frequency lists (public domain),
+  shipped by the `names` package (MIT), and the per-locale name lists of `Faker` (MIT), which
+  cover some 80 locales (European, African, South and East Asian, Latin American, Arabic);
+- ordinary English words: a word is ordinary when it is among the 15,000 most frequent English
+  words of `wordfreq` (code Apache-2.0, data CC BY-SA 4.0, from Wikipedia, subtitles, books and
+  the web) AND a lower-case entry of Webster's Second International (1934, public domain,
+  shipped by `english-words`, MIT). Frequency alone would call "alice" a word, the dictionary
+  alone would call "arjun" and "cho" words; together "will", "grace" and "page" are words and
+  "alice" and "arjun" are not.
+Nothing here was built from leaked or scraped personal data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from warroom.redaction.text import fold
+
+# Product, service and tool names that look like names. Organisations add their own through
+# the allow-list.
+TECH = """
+ansible apache argo atlantis aurora azure bazel bitbucket buildkite cassandra celery ceph chef
+chrome chromium cilium citus clickhouse cloudflare consul cortex couchbase datadog debian django
+docker dynamo elastic elasticsearch envoy etcd fastly firefox flux gitaly github gitlab grafana
+gunicorn haproxy helm heroku hetzner istio jaeger java jenkins jira kafka kibana kubernetes
+linode linux loki mariadb memcached minio mongo nagios nginx nomad okta oracle packer pagerduty
+patroni pgbouncer postgres postgresql praefect prometheus puma puppet python rabbitmq rails redis
+sentry sidekiq slack solr spark splunk statuspage terraform thanos traefik ubuntu unicorn vault
+vector zendesk zoom teleport workhorse pages kas runner runners registry sentinel zookeeper
+mastodon bluesky twitter linkedin discord teams mattermost signal telegram whatsapp
+english spanish portuguese french german italian dutch japanese chinese korean arabic hindi
+""".split()
+
+# Cities and regions that are also given names, and the first words of place names: not people.
+PLACES = """
+adelaide aurora austin charlotte chelsea dallas denver florence georgia houston jordan lincoln
+madison orlando paris phoenix sydney victoria virginia savannah brooklyn india china kenya
+sao san santa los las new kuala hong tel rio buenos saint st
+""".split()
+# Days and months are capitalised but name no one.
+CALENDAR = """
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december
+""".split()
+
+TITLES = {"dr", "mr", "mrs", "ms", "prof", "sir", "madam", "dame"}
+PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "der",
+    "den",
+    "van",
+    "von",
+    "ter",
+    "ten",
+    "la",
+    "le",
+    "du",
+    "dos",
+    "das",
+    "bin",
+    "ibn",
+    "al",
+    "el",
+    "st",
+}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    given: frozenset[str]
+    surnames: frozenset[str]
+    words: frozenset[str]
+    tech: frozenset[str]
+    places: frozenset[str]
+
+
+COMMON_WORDS = 15_000
+
+
+def _in_dictionary(word: str, dictionary: set[str]) -> bool:
+    """The dictionary lists stems: "dedicated" counts through "dedicate"."""
+    if word in dictionary:
+        return True
+    for suffix, replacement in (
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("s", ""),
+        ("es", ""),
+    ):
+        if word.endswith(suffix) and word[: -len(suffix)] + replacement in dictionary:
+            return True
+    return False
+
+
+def _census(filename: str) -> set[str]:
+    text = resources.files("names").joinpath(filename).read_text()
+    return {fold(line.split()[0]) for line in text.splitlines() if line.strip()}
+
+
+def _faker_names() -> tuple[set[str], set[str]]:
+    import faker.providers.person as person
+
+    given: set[str] = set()
+    surnames: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = getattr(
+            importlib.import_module(f"{person.__name__}.{module.name}"), "Provider", None
+        )
+        if provider is None:
+            continue
+        for attribute, target in (
+            ("first_names", given),
+            ("first_names_male", given),
+            ("first_names_female", given),
+            ("last_names", surnames),
+        ):
+            values = provider.__dict__.get(attribute)
+            if isinstance(values, dict | tuple | list | set):
+                target.update(fold(v) for v in values if isinstance(v, str) and " " not in v)
+    return given, surnames
+
+
+@cache
+def lexicon() -> Lexicon:
+    from english_words import get_english_words_set
+    from wordfreq import top_n_list
+
+    given, surnames = _faker_names()
+    given |= _census("dist.male.first") | _census("dist.female.first")
+    surnames |= _census("dist.all.last")
+    dictionary = {w for w in get_english_words_set(["web2"], lower=False) if w.islower()}
+    words = {w for w in top_n_list("en", COMMON_WORDS) if _in_dictionary(w, dictionary)}
+    return Lexicon(
+        given=frozenset(given),
+        surnames=frozenset(surnames),
+        words=frozenset(words),
+        tech=frozenset(TECH + CALENDAR),
+        places=frozenset(PLACES),
+    )
