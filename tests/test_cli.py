@@ -142,3 +142,73 @@ def _run_with_env(server, env, *args):
     from warroom.testing.server import WARROOM
 
     return subprocess.run([WARROOM, *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+ROSTER_FILE = [
+    {"name": "Alice Chen", "username": "achen", "email": "alice@example.com", "aliases": ["Ali"], "team": "database"},
+]
+
+
+def _warroom(*args, input=None, env=None):
+    import os
+    import subprocess
+
+    from warroom.testing.server import WARROOM
+
+    return subprocess.run(
+        [WARROOM, *args], input=input, capture_output=True, text=True, timeout=60, env=env or os.environ.copy()
+    )
+
+
+class TestRedactOffline:
+    def test_plain_text_with_a_roster(self, tmp_path):
+        roster = tmp_path / "roster.json"
+        roster.write_text(json.dumps(ROSTER_FILE))
+        result = _warroom("redact", "--roster", str(roster), input="Alice restarted db1, ping @achen\n")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "Engineer 1 restarted db1, ping Engineer 1\n"
+
+    def test_jsonl_gives_text_and_spans(self):
+        lines = [json.dumps({"id": 1, "text": "per priya.n@example.com fine"}), "", json.dumps({"id": "b", "text": "ok"})]
+        result = _warroom("redact", "--jsonl", input="\n".join(lines) + "\n")
+        assert result.returncode == 0, result.stderr
+        first, second = (json.loads(line) for line in result.stdout.splitlines())
+        assert first == {
+            "id": 1,
+            "text": "per [email] fine",
+            "spans": [{"start": 4, "end": 23, "label": "EMAIL", "replacement": "[email]"}],
+        }
+        assert second == {"id": "b", "text": "ok", "spans": []}
+
+    @pytest.mark.parametrize("stdin", ["not json\n", '{"id": 1}\n', '{"text": 5}\n'])
+    def test_bad_jsonl_names_the_line(self, stdin):
+        result = _warroom("redact", "--jsonl", input=stdin)
+        assert result.returncode == 1
+        assert "line 1" in result.stderr
+
+    def test_missing_roster_file(self):
+        result = _warroom("redact", "--roster", "/nonexistent.json", input="x")
+        assert result.returncode == 1 and "cannot read" in result.stderr
+
+
+@pytest.mark.server
+def test_roster_import_and_redaction_through_the_cli(server, tmp_path):
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps(ROSTER_FILE))
+    assert "1 created" in _ok(_warroom("roster", "import", str(roster), env=server.env))
+    assert "1 updated" in _ok(_warroom("roster", "import", str(roster), env=server.env))
+    listed = json.loads(_ok(_warroom("roster", "list", "--json", env=server.env)))
+    assert any(p["username"] == "achen" and p["aliases"] == ["Ali"] for p in listed)
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"name": "x"}]')
+    result = _warroom("roster", "import", str(bad), env=server.env)
+    assert result.returncode == 1 and "needs a name and a username" in result.stderr
+
+    slug = json.loads(_ok(server.cli("declare", "Registry down", "--severity", "S2", "--json")))["slug"]
+    _ok(server.cli("note", slug, "Ali restarted the registry; Zorblax from Globex helped"))
+    public = _ok(server.cli("show", slug, "--public"))
+    assert "Ali" not in public and "Engineer 1 restarted the registry" in public
+    _ok(server.cli("redaction", slug, "--name", "Zorblax"))
+    state = json.loads(_ok(server.cli("redaction", slug, "--json")))
+    assert any(p["person"] == "Alice Chen (achen)" and p["standin"] == "Engineer 1" for p in state["pseudonyms"])
+    assert "Zorblax" not in _ok(server.cli("show", slug, "--public"))

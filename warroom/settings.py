@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "warroom.accounts",
     "warroom.incidents",
     "warroom.timeline",
+    "warroom.blameless",
     "warroom.publicpage",
     "warroom.dashboard",
 ]
@@ -156,6 +157,9 @@ X_FRAME_OPTIONS = "DENY"
 # The war-room conference link (G1): a provider makes one per incident.
 CONFERENCE_PROVIDER = env.string("WARROOM_CONFERENCE_PROVIDER", "jitsi")
 CONFERENCE_BASE_URL = env.url("WARROOM_CONFERENCE_BASE_URL", "https://meet.jit.si")
+# Redaction: texts that are never names (product names) and texts that always are.
+REDACTION_ALLOW = env.strings("WARROOM_REDACTION_ALLOW")
+REDACTION_DENY = env.strings("WARROOM_REDACTION_DENY")
 # How often the public page polls live.json, in seconds.
 LIVE_POLL_SECONDS = env.integer("WARROOM_LIVE_POLL_SECONDS", 10, minimum=1)
 

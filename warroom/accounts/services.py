@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from warroom.accounts.models import RESPONDERS_GROUP, ApiToken, Person, hash_token
 from warroom.lib.errors import Invalid, NotFound
@@ -92,3 +95,50 @@ def get_person(username: str) -> Person:
         email=user.email,
         user=user,
     )
+
+
+def _roster_row(i: int, row) -> dict:
+    if not isinstance(row, dict):
+        raise Invalid(f"roster entry {i + 1} is not an object")
+    name = str(row.get("name") or "").strip()
+    username = str(row.get("username") or "").strip()
+    if not name or not username:
+        raise Invalid(f"roster entry {i + 1} needs a name and a username")
+    if not slugify(username) == username.lower() or len(username) > 150:
+        raise Invalid(
+            f"roster entry {i + 1}: username {username!r} may only hold letters, digits, - and _"
+        )
+    aliases = row.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise Invalid(f"roster entry {i + 1} ({username}): aliases must be a list of strings")
+    email = str(row.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Invalid(
+                f"roster entry {i + 1} ({username}): {email!r} is not an e-mail address"
+            ) from None
+    return {
+        "username": username,
+        "display_name": name,
+        "email": email,
+        "aliases": [a.strip() for a in aliases if a.strip()],
+        "team": str(row.get("team") or "").strip(),
+    }
+
+
+@transaction.atomic
+def import_roster(rows) -> tuple[int, int]:
+    """Create or update people by username; returns (created, updated). All or nothing."""
+    if not isinstance(rows, list):
+        raise Invalid("the roster must be a JSON list of people")
+    created = updated = 0
+    for i, row in enumerate(rows):
+        fields = _roster_row(i, row)
+        _, was_created = Person.objects.update_or_create(
+            username=fields.pop("username"), defaults=fields
+        )
+        created += was_created
+        updated += not was_created
+    return created, updated

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from warroom.cli import incident_commands, server_commands
+from warroom.cli import incident_commands, redaction_commands, server_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -18,7 +18,7 @@ def cli() -> None:
     """
 
 
-for command in server_commands.COMMANDS + incident_commands.COMMANDS:
+for command in server_commands.COMMANDS + incident_commands.COMMANDS + redaction_commands.COMMANDS:
     cli.add_command(command)
 
 

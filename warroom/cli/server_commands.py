@@ -20,7 +20,7 @@ def setup_django() -> None:
         raise click.ClickException(f"configuration: {exc}") from None
 
 
-def _domain_errors(fn):
+def domain_errors(fn):
     """Run fn, turning a service's DomainError into a one-line CLI error."""
     import functools
 
@@ -92,7 +92,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--name", default="", help='Full name, e.g. "Alice Chen".')
 @click.option("--admin", is_flag=True, help="May use /admin/ and manage users.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@_domain_errors
+@domain_errors
 def createuser(username, email, name, admin, password_stdin) -> None:
     """Create a responder (and their roster entry)."""
     setup_django()
@@ -124,7 +124,7 @@ def token() -> None:
 @token.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for.")
-@_domain_errors
+@domain_errors
 def token_create(username, name) -> None:
     """Print a new token for USERNAME (and nothing else)."""
     setup_django()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from warroom.accounts.services import get_person
+from warroom.blameless.services import remember
 from warroom.incidents import conference
 from warroom.incidents.models import Incident, Role, RoleAssignment, Severity, Status
 from warroom.lib.errors import Invalid, NotFound
@@ -92,6 +93,7 @@ def declare(
     )
     incident.war_room_url = conference.war_room_url(title, incident.slug)
     incident.save(update_fields=["war_room_url"])
+    remember(incident, [incident.title, incident.summary])
     add_entry(
         incident=incident,
         kind=Kind.STATUS,

@@ -1,9 +1,9 @@
 """The public projection: the one function that decides what the public may see of an incident.
 
 Every public rendering (the live page, live.json, `warroom show --public`, and later feeds,
-status JSON, posts and exports) is built from `public_incident()`, never from the models
-directly. It keeps public entries only and passes every piece of text through `public_text()`,
-the single place where the redactor plugs in.
+status JSON, posts and exports) is built from here, never from the models directly. It keeps
+public entries only and passes every piece of text through the incident's redactor (G5): no
+person's name, handle, e-mail or phone number leaves.
 """
 
 from __future__ import annotations
@@ -12,28 +12,26 @@ from typing import Any
 
 from django.conf import settings
 
+from warroom.blameless.services import redactor_for
 from warroom.incidents.models import Incident, Severity, Status
 from warroom.lib import markdown
+from warroom.redaction import Redactor
 from warroom.timeline.models import Entry, HypothesisState, Kind, Visibility
 
 SEVERITY_WORDS = {"S1": "critical", "S2": "major", "S3": "minor", "S4": "low"}
 
 
-def public_text(text: str, incident: Incident) -> str:
-    """Text as the public may read it.
-
-    The blameless redactor (issue 3) replaces this body; until it lands, text passes unchanged,
-    and only the choice of entries (public ones) protects the record.
-    """
-    return text
+def public_text(text: str, redactor: Redactor) -> str:
+    """Text as the public may read it: people replaced by their stand-ins."""
+    return redactor.redact(text).text
 
 
 def _iso(value) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def _public_entry(entry: Entry, incident: Incident) -> dict[str, Any]:
-    text = public_text(entry.body, incident)
+def _public_entry(entry: Entry, redactor: Redactor) -> dict[str, Any]:
+    text = public_text(entry.body, redactor)
     item: dict[str, Any] = {
         "id": entry.pk,
         "kind": entry.kind,
@@ -57,13 +55,14 @@ def public_entries(incident: Incident):
 
 def public_incident(incident: Incident) -> dict[str, Any]:
     """The whole public state of one incident, newest entry first."""
+    redactor = redactor_for(incident)
     rows = list(public_entries(incident))
-    entries = [_public_entry(e, incident) for e in rows]
+    entries = [_public_entry(e, redactor) for e in rows]
     last_change = max((e.recorded_at for e in rows), default=incident.declared_at)
     return {
         "slug": incident.slug,
-        "title": public_text(incident.title, incident),
-        "summary": public_text(incident.summary, incident),
+        "title": public_text(incident.title, redactor),
+        "summary": public_text(incident.summary, redactor),
         "status": incident.status,
         "status_label": Status(incident.status).label,
         "severity": incident.severity,
@@ -79,15 +78,16 @@ def public_incident(incident: Incident) -> dict[str, Any]:
 
 def public_summary(incident: Incident) -> dict[str, Any]:
     """One line of the status page: the incident and its latest public update."""
+    redactor = redactor_for(incident)
     latest = public_entries(incident).first()
     return {
         "slug": incident.slug,
-        "title": public_text(incident.title, incident),
+        "title": public_text(incident.title, redactor),
         "status": incident.status,
         "status_label": Status(incident.status).label,
         "severity_label": SEVERITY_WORDS[incident.severity],
         "started_at": _iso(incident.declared_at),
         "resolved_at": _iso(incident.resolved_at),
         "url": incident.public_path,
-        "latest": _public_entry(latest, incident) if latest else None,
+        "latest": _public_entry(latest, redactor) if latest else None,
     }

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from warroom.blameless.services import remember
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid
 from warroom.lib.publiccache import public_changed
@@ -69,6 +70,7 @@ def add_entry(
     )
     _snapshot(entry, by=author, at=now)
     if entry.is_public:
+        remember(incident, [entry.body])
         Incident.objects.filter(pk=incident.pk).update(updated_at=now)
         public_changed()
     return entry
@@ -106,6 +108,8 @@ def _save_revision(entry: Entry, *, by, public_before: bool) -> Entry:
     entry.revision += 1
     entry.save()
     _snapshot(entry, by=by, at=now)
+    if entry.is_public:
+        remember(entry.incident, [entry.body])
     if public_before or entry.is_public:
         Incident.objects.filter(pk=entry.incident_id).update(updated_at=now)
         public_changed()
