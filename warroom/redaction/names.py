@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from warroom.redaction.lexicon import PARTICLES, TITLES, Lexicon
-from warroom.redaction.roster import next_word, previous_word
+from warroom.redaction.roster import is_eponym, next_word, previous_word
 from warroom.redaction.text import fold
 
 TOKEN = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*(?!\w)")
@@ -104,6 +104,7 @@ CUES_AFTER = {
 WEAK_CUES_AFTER = {"(", ",", ":", "at", "from", "and", "is", "was", "will", "has", "can"}
 WEAK_CUES_BEFORE = {"with", "and", "to", "by"}
 # Before these, a capitalised word is an organisation or a place: "from Contoso", "at Globex".
+PLACE_BEFORE = {"st", "saint", "san", "santa", "mt", "mount", "fort", "port", "lake", "new"}
 ORGANISATION_BEFORE = {
     "from",
     "at",
@@ -163,13 +164,15 @@ class NameFinder:
     def _word(self, text: str, start: int, end: int) -> _Word:
         word = text[start:end]
         f = fold(word)
+        given, surname = f in self.lex.given, f in self.lex.surnames
         return _Word(
             start,
             end,
             word,
-            given=f in self.lex.given,
-            surname=f in self.lex.surnames,
-            ordinary=f in self.lex.words,
+            given=given,
+            surname=surname,
+            # "Léa" is a name even though "lea" is a word: English words carry no accents.
+            ordinary=f in self.lex.words and (word.isascii() or not (given or surname)),
             product=f in self.lex.tech or f in self.allow,
             place=f in self.lex.places,
         )
@@ -213,12 +216,14 @@ class NameFinder:
         # Drop products and plain words at the edges: "Globex SRE", "Customer Hendrik".
         while run and (run[0].product or (run[0].plain_word and len(run) > 1)):
             run = run[1:]
-        while run and (run[-1].product or run[-1].place):
+        while run and run[-1].product:
             run = run[:-1]
         if not run or any(w.product for w in run):
             return None
         start, end = run[0].start, run[-1].end
         before = previous_word(text, start)
+        if self._place_or_organisation(text, run, before):
+            return None
         if before in TITLES:
             return start, end
         if before in ORGANISATION_BEFORE:
@@ -238,6 +243,21 @@ class NameFinder:
         if len(run) <= 3 and not any(w.ordinary for w in run) and (cue or weak_cue):
             return start, end
         return None
+
+    def _place_or_organisation(self, text: str, run: list[_Word], before: str) -> bool:
+        """Cape Town, Ho Chi Minh City, St. Louis, Ernst & Young, Dr. Martens, Murphy's law."""
+        phrase = " ".join(fold(w.text) for w in run)
+        phrases = self.lex.place_phrases
+        if phrase in phrases or f"{before} {phrase}" in phrases or before in PLACE_BEFORE:
+            return True
+        if any(" ".join(fold(w.text) for w in run[:n]) in phrases for n in range(2, len(run))):
+            return True
+        start, end = run[0].start, run[-1].end
+        if re.match(r" & [A-Z]", text[end : end + 4]) or re.search(
+            r"[A-Za-z] & $", text[max(0, start - 4) : start]
+        ):
+            return True
+        return is_eponym(text, end)
 
     @staticmethod
     def _cue(text: str, start: int, end: int) -> bool:
@@ -278,6 +298,6 @@ class NameFinder:
         return extra
 
 
-_LIST_JOINT = re.compile(r", | and | & |, and ")
+_LIST_JOINT = re.compile(r", | and |, and ")
 _CUE_WORDS = "|".join([*sorted(CUES_BEFORE), *(f"{a} {b}" for a, b in sorted(CUES_BEFORE_PAIRS))])
 _LOWERCASE_AFTER_CUE = re.compile(rf"(?i:\b(?:{_CUE_WORDS})) ([a-z][a-z'-]+)\b")

@@ -38,6 +38,14 @@ def handles(text: str) -> Iterator[tuple[int, int, str]]:
             yield m.start(), m.end(), m.group(1)
 
 
+# Numbers after these words are identifiers, not phone numbers: "order 100-482-9913".
+IDENTIFIER_BEFORE = re.compile(
+    r"(?i)\b(?:order|invoice|ticket|case|job|pipeline|build|id|ref|account|transaction|txn|payment|"
+    r"po|serial|version|issue|incident|mr|pr|no|number|#)[\s#]*$"
+)
+_NATIONAL = re.compile(r"^0\d{1,4}[ .-]\d{2,8}(?:[ .-]\d{2,8}){0,3}$")
+
+
 def _is_phone(candidate: str) -> bool:
     digits = sum(c.isdigit() for c in candidate)
     if not 7 <= digits <= 15:
@@ -49,11 +57,14 @@ def _is_phone(candidate: str) -> bool:
             return False
     if "(" in candidate:
         return True
-    # Without a country code, only the most common national shape: 3-3-4 digits.
-    return bool(_US_LIKE.match(candidate)) or bool(re.match(r"^0\d{2,4} \d{3} \d{4}$", candidate))
+    # Without a country code: the North American 3-3-4 shape, or a national number with its
+    # trunk prefix 0 ("040 66969 123", "03-5555-0188", "07700 900461").
+    return bool(_US_LIKE.match(candidate) or (_NATIONAL.match(candidate) and digits >= 9))
 
 
 def phones(text: str) -> Iterator[tuple[int, int]]:
     for m in PHONE.finditer(text):
-        if _is_phone(m.group()):
+        if _is_phone(m.group()) and not IDENTIFIER_BEFORE.search(
+            text[max(0, m.start() - 20) : m.start()]
+        ):
             yield m.start(), m.end()
