@@ -126,12 +126,14 @@ class Lexicon:
     given: frozenset[str]
     surnames: frozenset[str]
     words: frozenset[str]
+    very_common: frozenset[str]  # the 5,000 most frequent of them: "will", "page", "dawn"
     tech: frozenset[str]
     places: frozenset[str]
     place_phrases: frozenset[str]  # multi-word places and organisations, folded
 
 
 COMMON_WORDS = 15_000
+VERY_COMMON_WORDS = 5_000
 
 
 def _in_dictionary(word: str, dictionary: set[str]) -> bool:
@@ -205,12 +207,15 @@ def lexicon() -> Lexicon:
     given |= _census("dist.male.first") | _census("dist.female.first")
     surnames |= _census("dist.all.last")
     dictionary = get_english_words_set(["gcide"], lower=True)
-    words = {w for w in top_n_list("en", COMMON_WORDS) if _in_dictionary(w, dictionary)}
+    frequent = top_n_list("en", COMMON_WORDS)
+    words = {w for w in frequent if _in_dictionary(w, dictionary)}
+    very_common = {w for w in frequent[:VERY_COMMON_WORDS] if w in words}
     place_words, place_phrases = _geonames(given, surnames)
     return Lexicon(
         given=frozenset(given),
         surnames=frozenset(surnames),
         words=frozenset(words),
+        very_common=frozenset(very_common),
         tech=frozenset(TECH + CALENDAR),
         places=frozenset(PLACES) | place_words,
         place_phrases=frozenset(place_phrases) | {fold(o) for o in ORGANISATIONS},

@@ -186,8 +186,6 @@ def is_boundary(text: str, start: int, end: int) -> bool:
 def _ambiguous_is_name(text: str, start: int, end: int) -> bool:
     """A roster form that is also a word counts as the person only when written like a name."""
     word = text[start:end]
-    if is_eponym(text, end):
-        return False
     if not word[0].isupper():
         # "dawn can you drop the link", "hunter pls approve": addressed by name at the start.
         return at_sentence_start(text, start) and VOCATIVE.match(text[end : end + 12]) is not None
@@ -287,8 +285,9 @@ class RosterMatcher:
         for person in people:
             for form in person.name_forms():
                 folded = fold(form)
-                # A form that is also a word ("will", "glee") needs to be written like a name.
-                ambiguous = " " not in folded and folded in lexicon.words
+                # A form that is also a very common word ("will", "dawn") must be written like
+                # a name; a rarer one ("chen", "glee") is the person whatever the case.
+                ambiguous = " " not in folded and folded in lexicon.very_common
                 exact = form if len(form) <= 3 else None
                 # A full name beats a part of it; the first person listed wins a shared form.
                 if folded not in forms or forms[folded].length < len(folded):
@@ -297,6 +296,7 @@ class RosterMatcher:
             forms[folded] = _Form(len(folded), key, False, None)
         for folded, form in forms.items():
             self.automaton.add_word(folded, form)
+        self.place_phrases = lexicon.place_phrases
         self.empty = not forms
         if not self.empty:
             self.automaton.make_automaton()
@@ -314,4 +314,19 @@ class RosterMatcher:
                 continue
             if form.ambiguous and not _ambiguous_is_name(text, start, end):
                 continue
+            if self._names_a_thing(text, folded, start, end):
+                continue
             yield start, end, form.key
+
+    def _names_a_thing(self, text: str, folded: str, start: int, end: int) -> bool:
+        """'Murphy's law', 'Costa Rica', 'Ernst & Young': the name is part of something else."""
+        if is_eponym(text, end):
+            return True
+        after = folded[end : end + 30].split(" ", 2)
+        before = folded[max(0, start - 30) : start].rsplit(" ", 3)
+        candidates = [
+            " ".join([folded[start:end], *after[1:2]]),
+            " ".join([*before[-2:-1], folded[start:end]]),
+            " ".join([*before[-3:-1], folded[start:end]]),
+        ]
+        return any(c.strip(" .,;:()") in self.place_phrases for c in candidates if " " in c.strip())
