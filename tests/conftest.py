@@ -94,3 +94,12 @@ def server():
     else:
         with running_server() as srv:
             yield srv
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_renderings():
+    from warroom.lib import publiccache
+
+    publiccache._local.clear()
+    yield
+    publiccache._local.clear()

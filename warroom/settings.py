@@ -114,7 +114,11 @@ def _cache() -> dict:
     stale pages."""
     url = env.string("WARROOM_CACHE_URL")
     if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "warroom"}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "warroom",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     try:
         return environ.Env.cache_url_config(url)
     except Exception as exc:
