@@ -392,3 +392,46 @@ def test_posts_without_a_csrf_token_are_refused(responder, incident):
     )
     assert response.status_code == 200
     assert Entry.objects.filter(body="real").exists()
+
+
+def test_redaction_panel_shows_standins_and_takes_corrections(db):
+    from django.test import Client
+
+    from warroom.accounts.services import import_roster
+    from warroom.testing.factories import make_entry, make_incident, make_user
+
+    import_roster([{"name": "Marta Jansen", "username": "mjansen"}])
+    user = make_user("resp1")
+    incident = make_incident(by=user)
+    make_entry(incident, "Marta restarted db1; Zorblax helped", author=user)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    page = client.get(f"/dashboard/incidents/{incident.slug}/").content.decode()
+    assert "Engineer 1" in page and "Marta Jansen (mjansen)" in page
+    response = client.post(
+        f"/dashboard/incidents/{incident.slug}/redaction/", {"text": "Zorblax", "kind": "name"}
+    )
+    assert response.status_code == 302
+    assert "Zorblax" not in client.get(f"/incidents/{incident.slug}/live.json").content.decode()
+    bad = client.post(
+        f"/dashboard/incidents/{incident.slug}/redaction/", {"text": " ", "kind": "name"}
+    )
+    assert bad.status_code == 422 and "empty" in bad.content.decode()
+    correction = incident.corrections.get()
+    client.post(f"/dashboard/incidents/{incident.slug}/redaction/{correction.pk}/remove/")
+    assert not incident.corrections.exists()
+
+
+def test_outsider_cannot_correct_redaction(db):
+    from django.test import Client
+
+    from warroom.testing.factories import make_incident, make_user
+
+    incident = make_incident()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(make_user("nobody", responder=False))
+    response = client.post(
+        f"/dashboard/incidents/{incident.slug}/redaction/", {"text": "x", "kind": "name"}
+    )
+    assert response.status_code == 403
+    assert not incident.corrections.exists()

@@ -79,3 +79,7 @@ def status_kwargs(post: QueryDict) -> dict[str, Any]:
 
 def role_kwargs(post: QueryDict) -> dict[str, Any]:
     return {"role": _text(post, "role"), "username": _text(post, "username").lstrip("@")}
+
+
+def correction_kwargs(post: QueryDict) -> dict[str, Any]:
+    return {"text": _text(post, "text"), "kind": _text(post, "kind")}

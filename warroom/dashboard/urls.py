@@ -25,4 +25,10 @@ urlpatterns = [
     path("incidents/<slug:slug>/status/", views.change_status, name="status"),
     path("incidents/<slug:slug>/roles/", views.assign_role, name="roles"),
     path("incidents/<slug:slug>/preview/", views.public_preview, name="preview"),
+    path("incidents/<slug:slug>/redaction/", views.add_correction, name="add_correction"),
+    path(
+        "incidents/<slug:slug>/redaction/<int:correction_id>/remove/",
+        views.remove_correction,
+        name="remove_correction",
+    ),
 ]

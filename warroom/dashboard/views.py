@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from warroom.accounts.models import Person
+from warroom.blameless import services as blameless
 from warroom.dashboard import forms
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.forms import Form
@@ -138,6 +139,7 @@ def _render_cockpit(
         "entry": Form(values={"kind": Kind.EVENT}),
         "status": Form(values={"status": incident.status}),
         "role": Form(),
+        "correction": Form(values={"kind": "not_a_name"}),
     }
     context = {
         **_timeline_context(incident, timeline_error),
@@ -148,6 +150,8 @@ def _render_cockpit(
         "role_choices": Role.choices,
         "roster": _roster(),
         "public_url": f"{settings.PUBLIC_URL}{incident.public_path}",
+        "pseudonyms": blameless.mapping(incident),
+        "corrections": incident.corrections.all(),
     }
     return render(request, "dashboard/incident.html", context, status=status)
 
@@ -266,3 +270,34 @@ def public_preview(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"incident": incident, "public": public_incident(incident)}
     template = "dashboard/_public_preview.html" if is_htmx(request) else "dashboard/preview.html"
     return render(request, template, context)
+
+
+# Redaction (G5): who stands in for whom, and corrections
+
+
+@responder_required
+@require_POST
+def add_correction(request: HttpRequest, slug: str) -> HttpResponse:
+    incident = _incident(slug)
+    form = Form.posted(request.POST)
+    try:
+        blameless.add_correction(
+            incident=incident, by=request.user, **forms.correction_kwargs(request.POST)
+        )
+    except DomainError as exc:
+        return _render_cockpit(
+            request, incident, failed={"correction": form.failed(exc)}, status=422
+        )
+    messages.success(request, "Redaction corrected; the public page shows the change.")
+    return redirect(_cockpit_url(incident, "redaction"))
+
+
+@responder_required
+@require_POST
+def remove_correction(request: HttpRequest, slug: str, correction_id: int) -> HttpResponse:
+    incident = _incident(slug)
+    try:
+        blameless.remove_correction(incident=incident, correction_id=correction_id, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_cockpit_url(incident, "redaction"))
