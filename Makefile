@@ -46,7 +46,8 @@ test-postgres: $(VENV)/.dev-installed
 test: lint test-sqlite test-postgres
 
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -142,6 +142,6 @@ def _demo_incident(by) -> Incident:
         author=by,
         kind="action",
         occurred_at=ago(10),
-        body="The maintenance job was stopped and rescheduled for a quiet hour.",
+        body="Bruno stopped the maintenance job and rescheduled it for a quiet hour.",
     )
     return incident
