@@ -212,3 +212,10 @@ def test_roster_import_and_redaction_through_the_cli(server, tmp_path):
     state = json.loads(_ok(server.cli("redaction", slug, "--json")))
     assert any(p["person"] == "Alice Chen (achen)" and p["standin"] == "Engineer 1" for p in state["pseudonyms"])
     assert "Zorblax" not in _ok(server.cli("show", slug, "--public"))
+
+
+def test_redact_evaluate_prints_the_report():
+    result = _warroom("redact", "--evaluate", "heldout", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["labels"]["PERSON (roster)"]["recall"] >= 0.99

@@ -29,10 +29,24 @@ def _load_roster_file(path: str) -> list:
 @click.command()
 @click.option("--roster", "roster_file", type=click.Path(dir_okay=False), help="Roster JSON file.")
 @click.option("--jsonl", is_flag=True, help='Read {"id", "text"} per line; print text and spans.')
-def redact(roster_file: str | None, jsonl: bool) -> None:
+@click.option(
+    "--evaluate",
+    type=click.Choice(["dev", "heldout"]),
+    help="Instead: measure precision and recall on a labelled evaluation set.",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --evaluate: the report as JSON.")
+def redact(roster_file: str | None, jsonl: bool, evaluate: str | None, as_json: bool) -> None:
     """Redact text from standard input, offline (no server, no database)."""
     from warroom.redaction import Context, Person, Redactor
 
+    if evaluate:
+        from warroom.redaction.evaluate import print_report, run
+
+        report = run(evaluate)
+        click.echo(
+            json.dumps(report.as_dict(), indent=2) if as_json else print_report(report, evaluate)
+        )
+        return
     people = [Person.from_dict(p) for p in _load_roster_file(roster_file)] if roster_file else []
     redactor = Redactor(Context(people=people))
     if not jsonl:

@@ -1,5 +1,5 @@
 """Measure the redactor on the labelled evaluation set: precision, recall and F2 per label, and
-how many characters of names leaked. `warroom redact --evaluate` prints it; `make bench` too."""
+how many characters of names leaked. `warroom redact --evaluate dev|heldout` prints it."""
 
 from __future__ import annotations
 
@@ -122,22 +122,30 @@ def evaluate(entries: list[dict] | None = None, people: list[Person] | None = No
     return report
 
 
+def run(name: str) -> Report:
+    return evaluate(load_dataset(name), load_roster(name))
+
+
+def print_report(report: Report, name: str) -> str:
+    lines = [
+        f"evaluation set: {name}",
+        f"{'label':<24}{'gold':>6}{'recall':>9}{'found':>7}{'precision':>11}{'F2':>7}",
+    ]
+    for label, t in sorted(report.tallies.items()):
+        lines.append(
+            f"{label:<24}{t.gold:>6}{t.recall:>9.3f}{t.predicted:>7}{t.precision:>11.3f}{t.f2:>7.3f}"
+        )
+    lines.append(f"leaked characters: {report.leaked_chars} of {report.gold_chars}")
+    lines += [f"MISS  {line}" for line in report.misses]
+    lines += [f"FALSE {line}" for line in report.false_alarms]
+    return "\n".join(lines)
+
+
 def main() -> None:
     import sys
 
     name = sys.argv[1] if len(sys.argv) > 1 else "heldout"
-    report = evaluate(load_dataset(name), load_roster(name))
-    print(f"evaluation set: {name}")
-    print(f"{'label':<24}{'gold':>6}{'recall':>9}{'found':>7}{'precision':>11}{'F2':>7}")
-    for name, t in sorted(report.tallies.items()):
-        print(
-            f"{name:<24}{t.gold:>6}{t.recall:>9.3f}{t.predicted:>7}{t.precision:>11.3f}{t.f2:>7.3f}"
-        )
-    print(f"leaked characters: {report.leaked_chars} of {report.gold_chars}")
-    for line in report.misses:
-        print("MISS ", line)
-    for line in report.false_alarms:
-        print("FALSE", line)
+    print(print_report(run(name), name))
 
 
 if __name__ == "__main__":
