@@ -32,7 +32,7 @@ browser:
 	  || echo "Chromium is missing: browser tests will be skipped (apt-get install chromium)"; }
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check warroom tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.dev-installed browser
