@@ -63,12 +63,14 @@ def _routers() -> None:
     from warroom.accounts.api import router as accounts
     from warroom.blameless.api import router as redaction
     from warroom.incidents.api import router as incidents
+    from warroom.playbooks.api import router as playbooks
     from warroom.timeline.api import router as timeline
 
     api.add_router("", accounts)
     api.add_router("/incidents", incidents)
     api.add_router("/incidents", timeline)
     api.add_router("/incidents", redaction)
+    api.add_router("", playbooks)
 
 
 _routers()

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "warroom.incidents",
     "warroom.timeline",
     "warroom.blameless",
+    "warroom.comms",
+    "warroom.playbooks",
     "warroom.publicpage",
     "warroom.dashboard",
 ]
@@ -164,6 +166,10 @@ CONFERENCE_BASE_URL = env.url("WARROOM_CONFERENCE_BASE_URL", "https://meet.jit.s
 # Redaction: texts that are never names (product names) and texts that always are.
 REDACTION_ALLOW = env.strings("WARROOM_REDACTION_ALLOW")
 REDACTION_DENY = env.strings("WARROOM_REDACTION_DENY")
+# The playbook new incidents follow (a YAML file); the one shipped with warroom when unset.
+PLAYBOOK_PATH = env.string("WARROOM_PLAYBOOK")
+# Seconds between scheduler passes (reminders, escalations, timed steps).
+SCHEDULER_SECONDS = env.integer("WARROOM_SCHEDULER_SECONDS", 5, minimum=1)
 # How often the public page polls live.json, in seconds.
 LIVE_POLL_SECONDS = env.integer("WARROOM_LIVE_POLL_SECONDS", 10, minimum=1)
 

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from warroom.api import api
+from warroom.playbooks.views import acknowledge
 
 
 def healthz(request):
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz),
     path("api/v1/", api.urls),
     path("dashboard/", include("warroom.dashboard.urls")),
+    path("ack/<str:token>", acknowledge, name="ack"),
     path("admin/", admin.site.urls),
     path("", include("warroom.publicpage.urls")),
 ]

@@ -65,6 +65,8 @@ def declare(title, severity, summary, commander, communications, as_json) -> Non
     click.echo(incident["slug"])
     click.echo(f"Public page: {incident['public_url']}")
     click.echo(f"War room:    {incident['war_room_url']}")
+    for warning in incident.get("warnings", []):
+        click.secho(f"! {warning}", fg="yellow", err=True)
 
 
 @click.command()
@@ -175,14 +177,9 @@ def _hhmm(iso: str) -> str:
 
 
 def _print_internal(incident: dict) -> None:
+    for warning in incident.get("warnings", []):
+        click.secho(f"! {warning}", fg="red")
     click.secho(f"{incident['title']}  [{incident['severity']} · {incident['status']}]", bold=True)
-    if not any(r["role"] == "communications" for r in incident["roles"]) and incident[
-        "severity"
-    ] in ("S1", "S2"):
-        click.secho(
-            f"! No communications lead named: `warroom role {incident['slug']} communications USER`",
-            fg="red",
-        )
     click.echo(f"Public page: {incident['public_url']}")
     click.echo(f"War room:    {incident['war_room_url']}")
     for r in incident["roles"]:

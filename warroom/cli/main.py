@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from warroom.cli import incident_commands, redaction_commands, server_commands
+from warroom.cli import incident_commands, playbook_commands, redaction_commands, server_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -12,13 +12,18 @@ from warroom.cli import incident_commands, redaction_commands, server_commands
 def cli() -> None:
     """warroom: incident communications.
 
-    Server verbs (serve, migrate, createuser, token, demo) act on the database in
+    Server verbs (serve, worker, migrate, createuser, token, demo) act on the database in
     DATABASE_URL / WARROOM_HOME. Client verbs talk to the server at WARROOM_URL with WARROOM_TOKEN
     (or what `warroom login` saved).
     """
 
 
-for command in server_commands.COMMANDS + incident_commands.COMMANDS + redaction_commands.COMMANDS:
+for command in (
+    server_commands.COMMANDS
+    + incident_commands.COMMANDS
+    + redaction_commands.COMMANDS
+    + playbook_commands.COMMANDS
+):
     cli.add_command(command)
 
 

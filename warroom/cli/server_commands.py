@@ -58,7 +58,10 @@ def _unapplied_migrations() -> list:
 @click.option("--port", type=int, envvar="WARROOM_PORT", default=8000, show_default=True)
 @click.option("--workers", type=int, default=1, show_default=True, help="Web processes.")
 @click.option("--threads", type=int, default=8, show_default=True, help="Threads per process.")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option(
+    "--no-scheduler", is_flag=True, help="Leave timed playbook steps to `warroom worker` processes."
+)
+def serve(host: str, port: int, workers: int, threads: int, no_scheduler: bool) -> None:
     """Serve warroom over WSGI with granian."""
     os.environ["WARROOM_PORT"] = str(port)  # read by settings for the default public URL
     setup_django()
@@ -73,6 +76,17 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             "several workers need a shared cache for the public pages; "
             "set WARROOM_CACHE_URL=redis://127.0.0.1:6379/0 (or run with --workers 1)"
         )
+    from warroom.lib.errors import DomainError
+    from warroom.playbooks.loader import current
+
+    try:
+        current()
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    if not no_scheduler:
+        from warroom.playbooks.scheduler import start_in_background
+
+        start_in_background(every=settings.SCHEDULER_SECONDS)
     click.echo(f"warroom serving on http://{host}:{port}/ (public URL {settings.PUBLIC_URL})")
     sys.stdout.flush()
     Granian(

@@ -9,6 +9,7 @@ from ninja.responses import Status as Reply
 from warroom.incidents import services
 from warroom.incidents.models import Incident, RoleAssignment, Status
 from warroom.incidents.schemas import DeclareIn, IncidentOut, RoleIn, RoleName, RoleOut, StatusIn
+from warroom.playbooks.engine import pending_warnings
 
 router = Router(tags=["incidents"])
 
@@ -36,6 +37,7 @@ def incident_out(incident: Incident) -> dict:
         "public_url": settings.PUBLIC_URL + incident.public_path,
         "war_room_url": incident.war_room_url,
         "roles": [_role_out(a) for a in services.current_roles(incident)],
+        "warnings": list(dict.fromkeys([*getattr(incident, "warnings", []), *pending_warnings(incident)])),
     }
 
 

@@ -39,6 +39,7 @@ class IncidentOut(Schema):
     public_url: str
     war_room_url: str
     roles: list[RoleOut]
+    warnings: list[str]
 
 
 class StatusIn(Schema):

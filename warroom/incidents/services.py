@@ -15,6 +15,7 @@ from warroom.incidents.models import Incident, Role, RoleAssignment, Severity, S
 from warroom.lib.errors import Invalid, NotFound
 from warroom.lib.publiccache import public_changed
 from warroom.lib.times import check_occurred_at
+from warroom.playbooks import engine as playbook
 from warroom.timeline.models import Kind, Visibility
 from warroom.timeline.services import add_entry
 
@@ -111,6 +112,8 @@ def declare(
     for role, username in ((Role.COMMANDER, commander), (Role.COMMUNICATIONS, communications)):
         if username:
             assign_role(incident=incident, role=role, username=username, by=declared_by)
+    # The playbook starts at once: war room, public page, announcement, pages (G1, G2, G6, G7).
+    incident.warnings = playbook.start(incident, now=now, by=declared_by)
     public_changed()
     return incident
 
@@ -133,6 +136,10 @@ def change_status(*, incident: Incident, status: str, message: str, by) -> Incid
         author=by,
         data={"status": status},
     )
+    if hasattr(incident, "playbook"):
+        playbook.fire(incident, f"status:{status}", now=now, by=by)
+        if status == Status.RESOLVED:
+            playbook.fire(incident, "resolve", now=now, by=by)
     return incident
 
 
@@ -163,6 +170,8 @@ def assign_role(*, incident: Incident, role: str, username: str, by) -> RoleAssi
         author=by,
         data={"role": role, "person": person.username},
     )
+    if hasattr(incident, "playbook"):
+        playbook.sync(incident, now=now)
     return assignment
 
 

@@ -49,6 +49,14 @@ def _public_entry(entry: Entry, redactor: Redactor) -> dict[str, Any]:
     return item
 
 
+def _live_stream_url(incident: Incident) -> str | None:
+    """The war room's stream, once the commander approved it (G11); before that it is internal."""
+    from warroom.playbooks.models import LiveStream
+
+    stream = LiveStream.objects.filter(incident=incident, state=LiveStream.State.LIVE).first()
+    return stream.url if stream else None
+
+
 def public_entries(incident: Incident):
     return incident.entries.filter(visibility=Visibility.PUBLIC).order_by("-occurred_at", "-id")
 
@@ -71,6 +79,7 @@ def public_incident(incident: Incident) -> dict[str, Any]:
         "resolved_at": _iso(incident.resolved_at),
         "updated_at": _iso(last_change),
         "url": f"{settings.PUBLIC_URL}{incident.public_path}",
+        "live_stream_url": _live_stream_url(incident),
         "poll_seconds": settings.LIVE_POLL_SECONDS,
         "entries": entries,
     }

@@ -70,6 +70,14 @@
     );
     node.append(tags, el("h1", "incident-title", data.title));
     if (data.summary) node.append(el("p", "incident-summary", data.summary));
+    if (data.live_stream_url) {
+      const link = el("a", "live-link", "Watch the war room live");
+      link.href = data.live_stream_url;
+      link.rel = "noopener";
+      const live = el("p", "incident-live");
+      live.append(link);
+      node.append(live);
+    }
     const facts = el("dl", "facts");
     facts.append(fact("Started", data.started_at));
     if (data.resolved_at) facts.append(fact("Resolved", data.resolved_at));

@@ -1,0 +1,47 @@
+"""Every message warroom means to send: announcements, pages, reminders. A message is written in
+the same transaction as the change that caused it; until a channel delivers it, it stays
+pending with its full content, so nothing is called sent that was not."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", "Announcement"
+        PAGE = "page", "Page"
+        REMINDER = "reminder", "Reminder"
+        BRIEFING = "briefing", "Support briefing"
+
+    class State(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        PENDING = "pending", "Pending delivery"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected"
+
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=30)  # x, mastodon, bluesky, email, …
+    recipient = models.CharField(max_length=300, blank=True)  # empty for public posts
+    public = models.BooleanField(default=False)  # public messages pass the redactor
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    approval_role = models.CharField(max_length=20, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} via {self.channel}: {self.body[:40]}"

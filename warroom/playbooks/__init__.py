@@ -1,0 +1,1 @@
+"""Playbooks: the guideline as data (format.py), run on each incident by the engine."""

@@ -1,0 +1,23 @@
+"""G16: an S1 or S2 needs a named person following the communication playbook. The step stays
+open (and `warroom show` and the cockpit say so on top) until someone holds the role."""
+
+from __future__ import annotations
+
+from warroom.playbooks.actions.base import Context, Outcome
+
+
+def _role(ctx: Context) -> str:
+    return ctx.params.get("role", "communications")
+
+
+def start(ctx: Context) -> Outcome:
+    role = _role(ctx)
+    if ctx.incident.roles.filter(role=role, ended_at=None).exists():
+        return Outcome(done=True)
+    return Outcome(
+        warnings=[f"No {role} lead named: `warroom role {ctx.incident.slug} {role} USER`"]
+    )
+
+
+def wake(ctx: Context) -> Outcome:
+    return start(ctx)
