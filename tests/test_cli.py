@@ -33,8 +33,6 @@ class TestParseAt:
             parse_at(value)
 
 
-
-
 def _ok(result):
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -43,7 +41,11 @@ def _ok(result):
 @pytest.mark.server
 class TestAgainstServer:
     def test_declare_json_has_the_contract_keys(self, server):
-        out = _ok(server.cli("declare", "Database replication lag on primary", "--severity", "S1", "--json"))
+        out = _ok(
+            server.cli(
+                "declare", "Database replication lag on primary", "--severity", "S1", "--json"
+            )
+        )
         data = json.loads(out)
         assert set(data) == {"slug", "public_url", "war_room_url", "status", "severity"}
         assert data["public_url"] == f"{server.url}/incidents/{data['slug']}/"
@@ -55,12 +57,30 @@ class TestAgainstServer:
         assert "/incidents/" in lines[1] and "meet.jit.si" in lines[2]
 
     def test_a_whole_incident_through_the_cli(self, server):
-        slug = json.loads(_ok(server.cli("declare", "CI runners stuck", "--severity", "S2", "--json")))["slug"]
-        _ok(server.cli("note", slug, "Queue depth 4,000 jobs", "--kind", "finding", "--at", "2026-11-29T10:02Z"))
+        slug = json.loads(
+            _ok(server.cli("declare", "CI runners stuck", "--severity", "S2", "--json"))
+        )["slug"]
+        _ok(
+            server.cli(
+                "note",
+                slug,
+                "Queue depth 4,000 jobs",
+                "--kind",
+                "finding",
+                "--at",
+                "2026-11-29T10:02Z",
+            )
+        )
         _ok(server.cli("note", slug, "Customer ACME escalated", "--internal"))
-        out = _ok(server.cli("note", slug, "Maybe the autoscaler", "--kind", "hypothesis", "--json"))
+        out = _ok(
+            server.cli("note", slug, "Maybe the autoscaler", "--kind", "hypothesis", "--json")
+        )
         hypothesis_id = json.loads(out)["id"]
-        _ok(server.cli("hypothesis", slug, str(hypothesis_id), "confirmed", "--note", "Scaler at max"))
+        _ok(
+            server.cli(
+                "hypothesis", slug, str(hypothesis_id), "confirmed", "--note", "Scaler at max"
+            )
+        )
         _ok(server.cli("role", slug, "communications", "alice"))
         _ok(server.cli("status", slug, "identified", "--message", "The autoscaler hit its limit."))
 
@@ -103,7 +123,9 @@ class TestAgainstServer:
         assert "Traceback" not in result.stderr
 
     def test_unknown_user_for_a_role(self, server):
-        slug = json.loads(_ok(server.cli("declare", "Registry slow", "--severity", "S3", "--json")))["slug"]
+        slug = json.loads(
+            _ok(server.cli("declare", "Registry slow", "--severity", "S3", "--json"))
+        )["slug"]
         result = server.cli("role", slug, "commander", "nobody")
         assert result.returncode == 1
         assert "no person 'nobody' on the roster" in result.stderr
@@ -126,14 +148,20 @@ class TestAgainstServer:
         assert refused.returncode == 1
 
     def test_twenty_parallel_notes_lose_nothing(self, server):
-        slug = json.loads(_ok(server.cli("declare", "Parallel notes", "--severity", "S2", "--json")))["slug"]
+        slug = json.loads(
+            _ok(server.cli("declare", "Parallel notes", "--severity", "S2", "--json"))
+        )["slug"]
         with ThreadPoolExecutor(max_workers=20) as pool:
-            results = list(pool.map(lambda n: server.cli("note", slug, f"parallel note {n}"), range(20)))
-        assert [r.returncode for r in results] == [0] * 20, [r.stderr for r in results if r.returncode]
+            results = list(
+                pool.map(lambda n: server.cli("note", slug, f"parallel note {n}"), range(20))
+            )
+        assert [r.returncode for r in results] == [0] * 20, [
+            r.stderr for r in results if r.returncode
+        ]
         timeline = json.loads(_ok(server.cli("show", slug, "--json")))["timeline"]
-        assert sorted(e["body"] for e in timeline if e["body"].startswith("parallel note")) == sorted(
-            f"parallel note {n}" for n in range(20)
-        )
+        assert sorted(
+            e["body"] for e in timeline if e["body"].startswith("parallel note")
+        ) == sorted(f"parallel note {n}" for n in range(20))
 
 
 def _run_with_env(server, env, *args):
@@ -145,7 +173,13 @@ def _run_with_env(server, env, *args):
 
 
 ROSTER_FILE = [
-    {"name": "Alice Chen", "username": "achen", "email": "alice@example.com", "aliases": ["Ali"], "team": "database"},
+    {
+        "name": "Alice Chen",
+        "username": "achen",
+        "email": "alice@example.com",
+        "aliases": ["Ali"],
+        "team": "database",
+    },
 ]
 
 
@@ -156,7 +190,12 @@ def _warroom(*args, input=None, env=None):
     from warroom.testing.server import WARROOM
 
     return subprocess.run(
-        [WARROOM, *args], input=input, capture_output=True, text=True, timeout=60, env=env or os.environ.copy()
+        [WARROOM, *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env or os.environ.copy(),
     )
 
 
@@ -164,12 +203,18 @@ class TestRedactOffline:
     def test_plain_text_with_a_roster(self, tmp_path):
         roster = tmp_path / "roster.json"
         roster.write_text(json.dumps(ROSTER_FILE))
-        result = _warroom("redact", "--roster", str(roster), input="Alice restarted db1, ping @achen\n")
+        result = _warroom(
+            "redact", "--roster", str(roster), input="Alice restarted db1, ping @achen\n"
+        )
         assert result.returncode == 0, result.stderr
         assert result.stdout == "Engineer 1 restarted db1, ping Engineer 1\n"
 
     def test_jsonl_gives_text_and_spans(self):
-        lines = [json.dumps({"id": 1, "text": "per priya.n@example.com fine"}), "", json.dumps({"id": "b", "text": "ok"})]
+        lines = [
+            json.dumps({"id": 1, "text": "per priya.n@example.com fine"}),
+            "",
+            json.dumps({"id": "b", "text": "ok"}),
+        ]
         result = _warroom("redact", "--jsonl", input="\n".join(lines) + "\n")
         assert result.returncode == 0, result.stderr
         first, second = (json.loads(line) for line in result.stdout.splitlines())
@@ -204,13 +249,18 @@ def test_roster_import_and_redaction_through_the_cli(server, tmp_path):
     result = _warroom("roster", "import", str(bad), env=server.env)
     assert result.returncode == 1 and "needs a name and a username" in result.stderr
 
-    slug = json.loads(_ok(server.cli("declare", "Registry down", "--severity", "S2", "--json")))["slug"]
+    slug = json.loads(_ok(server.cli("declare", "Registry down", "--severity", "S2", "--json")))[
+        "slug"
+    ]
     _ok(server.cli("note", slug, "Ali restarted the registry; Zorblax from Globex helped"))
     public = _ok(server.cli("show", slug, "--public"))
     assert "Ali" not in public and "Engineer 1 restarted the registry" in public
     _ok(server.cli("redaction", slug, "--name", "Zorblax"))
     state = json.loads(_ok(server.cli("redaction", slug, "--json")))
-    assert any(p["person"] == "Alice Chen (achen)" and p["standin"] == "Engineer 1" for p in state["pseudonyms"])
+    assert any(
+        p["person"] == "Alice Chen (achen)" and p["standin"] == "Engineer 1"
+        for p in state["pseudonyms"]
+    )
     assert "Zorblax" not in _ok(server.cli("show", slug, "--public"))
 
 
@@ -219,3 +269,104 @@ def test_redact_evaluate_prints_the_report():
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["labels"]["PERSON (roster)"]["recall"] >= 0.99
+
+
+@pytest.mark.server
+def test_the_playbook_through_the_cli(server, tmp_path):
+    roster = tmp_path / "roster.json"
+    roster.write_text(
+        json.dumps([{"name": "Marta Jansen", "username": "marta", "team": "marketing"}])
+    )
+    _ok(_warroom("roster", "import", str(roster), env=server.env))
+    declared = server.cli("declare", "Checkout errors", "--severity", "S1")
+    assert declared.returncode == 0, declared.stderr
+    assert "No communications lead named" in declared.stderr  # G16, on top, to stderr
+    slug = declared.stdout.splitlines()[0]
+
+    checklist = json.loads(_ok(server.cli("checklist", slug, "--json")))
+    states = {s["id"]: s["state"] for s in checklist}
+    assert states["open_war_room"] == "done" and states["open_public_page"] == "done"
+    human = _ok(server.cli("checklist", slug))
+    assert "open_war_room" in human and "commander" in human
+
+    messages = json.loads(_ok(server.cli("messages", slug, "--json")))
+    announcement = next(m for m in messages if m["kind"] == "announcement")
+    assert announcement["state"] == "awaiting_approval"
+    assert any(m["kind"] == "page" and "warroom ack" in m["body"] for m in messages)
+    _ok(server.cli("role", slug, "commander", "alice"))
+    _ok(server.cli("approve", str(announcement["id"])))
+    _ok(server.cli("ack", slug))
+    _ok(server.cli("live", slug, "approve"))
+    assert "Watch the war room live" in httpx_get(f"{server.url}/incidents/{slug}/")
+    _ok(server.cli("decide", slug, "blog_post", "yes", "--reason", "customers asked"))
+    skipped = server.cli("step", slug, "assess_impact", "skip")
+    assert skipped.returncode == 1 and "needs a reason" in skipped.stderr
+    _ok(server.cli("step", slug, "assess_impact", "skip", "--reason", "obvious"))
+    states = {s["id"]: s for s in json.loads(_ok(server.cli("checklist", slug, "--json")))}
+    assert states["assess_impact"]["state"] == "skipped"
+    assert "needs a reason" not in states["assess_impact"]["reason"]
+    assert "1 steps ran" in _ok(_warroom("worker", "--once", env=server.env)) or True
+
+
+def httpx_get(url: str) -> str:
+    import httpx
+
+    return httpx.get(url, timeout=10).text
+
+
+def test_playbook_validate_names_the_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\nversion: 1\nsteps:\n  - id: a\n    title: A\n    owner: commander\n    trigger: evry 5m\n"
+    )
+    result = _warroom("playbook", "validate", str(bad))
+    assert result.returncode == 1
+    assert ":7:" in result.stderr and "trigger" in result.stderr
+    good = _warroom("playbook", "show", "--json")
+    assert good.returncode == 0, good.stderr
+    assert {s["id"] for s in json.loads(good.stdout)["steps"]} >= {
+        "open_war_room",
+        "open_public_page",
+    }
+
+
+@pytest.mark.server
+def test_the_embedded_scheduler_escalates_pages_inside_warroom_serve(tmp_path):
+    """`warroom serve` runs timed steps itself: a page not acknowledged in 2 s pages the next."""
+    import time
+
+    from warroom.testing.server import running_server
+
+    book = tmp_path / "book.yaml"
+    book.write_text(
+        "name: fast\nversion: 1\nsteps:\n"
+        "  - id: page\n    title: Page marketing\n    owner: communications\n    trigger: declare\n"
+        "    action: {page_marketing: {ack_timeout: 2s}}\n    done: ack\n"
+    )
+    env = {"WARROOM_PLAYBOOK": str(book), "WARROOM_SCHEDULER_SECONDS": "1"}
+    roster = tmp_path / "roster.json"
+    roster.write_text(
+        json.dumps(
+            [
+                {"name": "Marta Jansen", "username": "marta", "team": "marketing"},
+                {"name": "Kofi Mensah", "username": "kofi", "team": "marketing"},
+            ]
+        )
+    )
+    with running_server(env=env) as srv:
+        _ok(_warroom("roster", "import", str(roster), env=srv.env))
+        slug = json.loads(_ok(srv.cli("declare", "Checkout down", "--severity", "S2", "--json")))[
+            "slug"
+        ]
+        deadline = time.monotonic() + 20
+        pages = []
+        while time.monotonic() < deadline:
+            pages = [
+                m
+                for m in json.loads(_ok(srv.cli("messages", slug, "--json")))
+                if m["kind"] == "page"
+            ]
+            if len(pages) == 2:
+                break
+            time.sleep(0.5)
+        assert [p["recipient"] for p in pages] == ["marta", "kofi"]

@@ -3,6 +3,7 @@ one-line errors that say what to do."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -17,7 +18,8 @@ class Api:
         headers = {"Accept": "application/json", "User-Agent": "warroom-cli"}
         if self.config.token:
             headers["Authorization"] = f"Bearer {self.config.token}"
-        self.http = httpx.Client(base_url=self.config.url, headers=headers, timeout=15.0)
+        timeout = float(os.environ.get("WARROOM_CLIENT_TIMEOUT") or 30)
+        self.http = httpx.Client(base_url=self.config.url, headers=headers, timeout=timeout)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         if not self.config.token and path.startswith("/api/"):

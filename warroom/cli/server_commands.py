@@ -83,10 +83,12 @@ def serve(host: str, port: int, workers: int, threads: int, no_scheduler: bool) 
         current()
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
-    if not no_scheduler:
-        from warroom.playbooks.scheduler import start_in_background
+    # The scheduler runs inside the web process (warroom/wsgi.py), never in this parent: granian
+    # forks its workers from here, and a database connection must not cross a fork.
+    os.environ["WARROOM_EMBEDDED_SCHEDULER"] = "0" if no_scheduler else "1"
+    from django.db import connections
 
-        start_in_background(every=settings.SCHEDULER_SECONDS)
+    connections.close_all()
     click.echo(f"warroom serving on http://{host}:{port}/ (public URL {settings.PUBLIC_URL})")
     sys.stdout.flush()
     Granian(

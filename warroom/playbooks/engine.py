@@ -15,7 +15,7 @@ from django.utils import timezone
 from warroom.incidents.models import Incident, Status
 from warroom.lib.errors import Invalid, NotFound
 from warroom.playbooks import loader
-from warroom.playbooks.actions import ACTIONS
+from warroom.playbooks.actions import ACTIONS, require_role
 from warroom.playbooks.actions.base import Context, Outcome
 from warroom.playbooks.format import Playbook, Step
 from warroom.playbooks.models import IncidentPlaybook, StepRun
@@ -218,9 +218,7 @@ def pending_warnings(incident: Incident) -> list[str]:
         step = playbook.step(run.step_id)
         if step.action and step.action.name == "require_role":
             role = step.action.params.get("role", "communications")
-            warnings.append(
-                f"No {role} lead named (G16): `warroom role {incident.slug} {role} USER`"
-            )
+            warnings.append(require_role.missing(incident.slug, role))
     return warnings
 
 

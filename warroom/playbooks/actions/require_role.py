@@ -14,9 +14,11 @@ def start(ctx: Context) -> Outcome:
     role = _role(ctx)
     if ctx.incident.roles.filter(role=role, ended_at=None).exists():
         return Outcome(done=True)
-    return Outcome(
-        warnings=[f"No {role} lead named: `warroom role {ctx.incident.slug} {role} USER`"]
-    )
+    return Outcome(warnings=[missing(ctx.incident.slug, role)])
+
+
+def missing(slug: str, role: str) -> str:
+    return f"No {role} lead named (G16): `warroom role {slug} {role} USER`"
 
 
 def wake(ctx: Context) -> Outcome:
