@@ -225,3 +225,10 @@ def test_the_playbook_is_frozen_at_declare(s1, settings, tmp_path):
     settings.PLAYBOOK_PATH = str(custom)
     assert engine.playbook_of(s1).name == default_playbook().name
     assert len(engine.playbook_of(s1).steps) == len(default_playbook().steps)
+
+
+def test_live_stream_url_must_be_http(s1, responder):
+    from warroom.lib.errors import Invalid
+
+    with pytest.raises(Invalid, match="https://"):
+        services.approve_live_stream(incident=s1, by=responder, url="javascript:alert(1)")

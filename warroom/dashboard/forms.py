@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from warroom.lib.errors import DomainError, Invalid
+from warroom.playbooks.services import VETO_REASONS
 from warroom.timeline.models import WRITABLE_KINDS, Kind, Visibility
 
 
@@ -83,3 +84,41 @@ def role_kwargs(post: QueryDict) -> dict[str, Any]:
 
 def correction_kwargs(post: QueryDict) -> dict[str, Any]:
     return {"text": _text(post, "text"), "kind": _text(post, "kind")}
+
+
+# The playbook panels
+
+
+def step_kwargs(post: QueryDict) -> dict[str, Any]:
+    return {"done": post.get("state") == "done", "reason": _text(post, "reason")}
+
+
+def live_reason(post: QueryDict) -> str:
+    """A veto's reason: one of the service's own reasons, in its words, or the responder's; with
+    both, the details follow the reason. Empty when neither is given, so the service says why."""
+    choice, details = _text(post, "reason"), _text(post, "details")
+    if choice in VETO_REASONS:
+        return f"{VETO_REASONS[choice]} ({details})" if details else choice
+    return details
+
+
+def decision_kwargs(post: QueryDict) -> dict[str, Any]:
+    topic = _text(post, "topic")
+    if topic == "other":
+        topic = _text(post, "other_topic")
+    return {"topic": topic, "choice": _text(post, "choice"), "reason": _text(post, "reason")}
+
+
+def approval(post: QueryDict) -> bool:
+    decision = _text(post, "decision")
+    if decision not in ("approve", "reject"):
+        raise Invalid(f"unknown decision {decision!r}; use approve or reject")
+    return decision == "approve"
+
+
+def web_address(post: QueryDict, name: str) -> str:
+    """An optional http(s) address: it ends up in a link on the public page."""
+    value = _text(post, name)
+    if value and not value.lower().startswith(("https://", "http://")):
+        raise Invalid(f"{value!r} is not a web address; it starts with https://")
+    return value

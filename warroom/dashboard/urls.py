@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from warroom.dashboard import views
+from warroom.dashboard import playbook_views, views
 
 app_name = "dashboard"
 
@@ -31,4 +31,16 @@ urlpatterns = [
         views.remove_correction,
         name="remove_correction",
     ),
+    # The playbook panels
+    path("incidents/<slug:slug>/playbook/", playbook_views.playbook_partial, name="playbook"),
+    path("incidents/<slug:slug>/steps/<slug:step_id>/", playbook_views.mark_step, name="mark_step"),
+    path(
+        "incidents/<slug:slug>/messages/<int:message_id>/",
+        playbook_views.review_message,
+        name="review_message",
+    ),
+    path("incidents/<slug:slug>/live/approve/", playbook_views.approve_live, name="approve_live"),
+    path("incidents/<slug:slug>/live/veto/", playbook_views.veto_live, name="veto_live"),
+    path("incidents/<slug:slug>/ack/", playbook_views.ack_page, name="ack"),
+    path("incidents/<slug:slug>/decisions/", playbook_views.record_decision, name="decide"),
 ]

@@ -16,22 +16,21 @@ from django.views.decorators.vary import vary_on_headers
 
 from warroom.accounts.models import Person
 from warroom.blameless import services as blameless
-from warroom.dashboard import forms
+from warroom.dashboard import forms, playbook_panels
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.forms import Form
 from warroom.incidents import services as incidents
 from warroom.incidents.models import Incident, Role, Severity, Status
 from warroom.lib.errors import DomainError, NotFound
+from warroom.playbooks.engine import pending_warnings
 from warroom.publicpage.projection import public_incident
 from warroom.timeline import services as timeline
 from warroom.timeline.models import WRITABLE_KINDS, Entry, EntryRevision, Kind
 
 RECENTLY_RESOLVED = 30
-# G16: an S1/S2 needs a named person following the communication playbook.
-NEEDS_COMMUNICATIONS = {Severity.S1, Severity.S2}
 
 
-def _incident(slug: str) -> Incident:
+def incident_or_404(slug: str) -> Incident:
     try:
         return incidents.get_incident(slug)
     except NotFound as exc:
@@ -45,7 +44,7 @@ def _entry(incident: Incident, entry_id: int) -> Entry:
     return entry
 
 
-def _cockpit_url(incident: Incident, anchor: str = "") -> str:
+def cockpit_url(incident: Incident, anchor: str = "") -> str:
     url = reverse("dashboard:incident", args=[incident.slug])
     return f"{url}#{anchor}" if anchor else url
 
@@ -83,7 +82,12 @@ def declare(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _render_list(request, form.failed(exc), status=422)
     messages.success(request, "Incident declared: the war room and the public page are open.")
-    return redirect(_cockpit_url(incident))
+    # What the playbook still needs is on top of the cockpit already; the rest only now.
+    shown = set(pending_warnings(incident))
+    for warning in getattr(incident, "warnings", []):
+        if warning not in shown:
+            messages.warning(request, warning)
+    return redirect(cockpit_url(incident))
 
 
 # The cockpit of one incident
@@ -113,7 +117,8 @@ def _timeline_context(incident: Incident, error: str = "") -> dict[str, Any]:
     }
 
 
-def _role_board(incident: Incident) -> list[dict[str, Any]]:
+def _role_board(incident: Incident, missing: set[str]) -> list[dict[str, Any]]:
+    """Who holds each role; `missing` are the roles the playbook still asks for (G16)."""
     holders: dict[str, list[Person]] = {}
     for assignment in incidents.current_roles(incident):
         holders.setdefault(assignment.role, []).append(assignment.person)
@@ -121,13 +126,13 @@ def _role_board(incident: Incident) -> list[dict[str, Any]]:
         {
             "label": role.label,
             "people": holders.get(role.value, []),
-            "required": role == Role.COMMUNICATIONS and incident.severity in NEEDS_COMMUNICATIONS,
+            "required": role.value in missing,
         }
         for role in Role
     ]
 
 
-def _render_cockpit(
+def render_cockpit(
     request: HttpRequest,
     incident: Incident,
     *,
@@ -140,11 +145,14 @@ def _render_cockpit(
         "status": Form(values={"status": incident.status}),
         "role": Form(),
         "correction": Form(values={"kind": "not_a_name"}),
+        **playbook_panels.blank_forms(),
     }
+    playbook = playbook_panels.context(incident)
     context = {
         **_timeline_context(incident, timeline_error),
+        **playbook,
         "forms": {**blank, **(failed or {})},
-        "roles": _role_board(incident),
+        "roles": _role_board(incident, playbook["missing_roles"]),
         "kinds": [(kind.value, kind.label) for kind in WRITABLE_KINDS],
         "statuses": Status.choices,
         "role_choices": Role.choices,
@@ -159,7 +167,7 @@ def _render_cockpit(
 @responder_required
 @require_GET
 def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _render_cockpit(request, _incident(slug))
+    return render_cockpit(request, incident_or_404(slug))
 
 
 @responder_required
@@ -168,9 +176,9 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def timeline_partial(request: HttpRequest, slug: str) -> HttpResponse:
     """What the cockpit polls, so that responders see each other's entries: 204 while the
     timeline is unchanged (HTMX leaves the page alone), the timeline partial once it is not."""
-    incident = _incident(slug)
+    incident = incident_or_404(slug)
     if not is_htmx(request):
-        return redirect(_cockpit_url(incident, "timeline"))
+        return redirect(cockpit_url(incident, "timeline"))
     if request.GET.get("v") == fingerprint(incident):
         return HttpResponse(status=204)
     return render(request, "dashboard/_timeline.html", _timeline_context(incident))
@@ -192,7 +200,7 @@ def _timeline_answer(
 @responder_required
 @require_POST
 def add_entry(request: HttpRequest, slug: str) -> HttpResponse:
-    incident = _incident(slug)
+    incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
         entry = timeline.add_entry(
@@ -201,16 +209,16 @@ def add_entry(request: HttpRequest, slug: str) -> HttpResponse:
     except DomainError as exc:
         if is_htmx(request):
             return _timeline_answer(request, incident, entry_form=form.failed(exc), status=422)
-        return _render_cockpit(request, incident, failed={"entry": form.failed(exc)}, status=422)
+        return render_cockpit(request, incident, failed={"entry": form.failed(exc)}, status=422)
     if is_htmx(request):
         return _timeline_answer(request, incident, entry_form=Form(values={"kind": Kind.EVENT}))
-    return redirect(_cockpit_url(incident, f"entry-{entry.pk}"))
+    return redirect(cockpit_url(incident, f"entry-{entry.pk}"))
 
 
 @responder_required
 @require_POST
 def set_hypothesis(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
-    incident = _incident(slug)
+    incident = incident_or_404(slug)
     entry = _entry(incident, entry_id)
     try:
         timeline.set_hypothesis_state(
@@ -223,42 +231,42 @@ def set_hypothesis(request: HttpRequest, slug: str, entry_id: int) -> HttpRespon
         if is_htmx(request):
             context = _timeline_context(incident, exc.message)
             return render(request, "dashboard/_timeline.html", context, status=422)
-        return _render_cockpit(request, incident, timeline_error=exc.message, status=422)
+        return render_cockpit(request, incident, timeline_error=exc.message, status=422)
     if is_htmx(request):
         return render(request, "dashboard/_timeline.html", _timeline_context(incident))
-    return redirect(_cockpit_url(incident, f"entry-{entry.pk}"))
+    return redirect(cockpit_url(incident, f"entry-{entry.pk}"))
 
 
 @responder_required
 @require_POST
 def change_status(request: HttpRequest, slug: str) -> HttpResponse:
-    incident = _incident(slug)
+    incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
         incident = incidents.change_status(
             incident=incident, by=request.user, **forms.status_kwargs(request.POST)
         )
     except DomainError as exc:
-        return _render_cockpit(request, incident, failed={"status": form.failed(exc)}, status=422)
+        return render_cockpit(request, incident, failed={"status": form.failed(exc)}, status=422)
     label = Status(incident.status).label
     messages.success(request, f"Status is now {label}; your message is on the public page.")
-    return redirect(_cockpit_url(incident, "timeline"))
+    return redirect(cockpit_url(incident, "timeline"))
 
 
 @responder_required
 @require_POST
 def assign_role(request: HttpRequest, slug: str) -> HttpResponse:
-    incident = _incident(slug)
+    incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
         assignment = incidents.assign_role(
             incident=incident, by=request.user, **forms.role_kwargs(request.POST)
         )
     except DomainError as exc:
-        return _render_cockpit(request, incident, failed={"role": form.failed(exc)}, status=422)
+        return render_cockpit(request, incident, failed={"role": form.failed(exc)}, status=422)
     role = Role(assignment.role).label.lower()
     messages.success(request, f"{assignment.person.display_name} is now {role}.")
-    return redirect(_cockpit_url(incident, "roles"))
+    return redirect(cockpit_url(incident, "roles"))
 
 
 @responder_required
@@ -266,7 +274,7 @@ def assign_role(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def public_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The public projection, the very dict the public page renders, shown to responders."""
-    incident = _incident(slug)
+    incident = incident_or_404(slug)
     context = {"incident": incident, "public": public_incident(incident)}
     template = "dashboard/_public_preview.html" if is_htmx(request) else "dashboard/preview.html"
     return render(request, template, context)
@@ -278,26 +286,26 @@ def public_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @responder_required
 @require_POST
 def add_correction(request: HttpRequest, slug: str) -> HttpResponse:
-    incident = _incident(slug)
+    incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
         blameless.add_correction(
             incident=incident, by=request.user, **forms.correction_kwargs(request.POST)
         )
     except DomainError as exc:
-        return _render_cockpit(
+        return render_cockpit(
             request, incident, failed={"correction": form.failed(exc)}, status=422
         )
     messages.success(request, "Redaction corrected; the public page shows the change.")
-    return redirect(_cockpit_url(incident, "redaction"))
+    return redirect(cockpit_url(incident, "redaction"))
 
 
 @responder_required
 @require_POST
 def remove_correction(request: HttpRequest, slug: str, correction_id: int) -> HttpResponse:
-    incident = _incident(slug)
+    incident = incident_or_404(slug)
     try:
         blameless.remove_correction(incident=incident, correction_id=correction_id, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(_cockpit_url(incident, "redaction"))
+    return redirect(cockpit_url(incident, "redaction"))

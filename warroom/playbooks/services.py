@@ -75,6 +75,9 @@ def approve_live_stream(*, incident: Incident, by, url: str = "") -> LiveStream:
     """G11: the commander makes the war room live; its link then shows on the public page."""
     if not (by.is_superuser or _holds(incident, by, [Role.COMMANDER])):
         raise Forbidden("only the incident commander approves the live stream")
+    url = (url or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        raise Invalid("the stream's address must start with https:// (it becomes a public link)")
     stream, _ = LiveStream.objects.select_for_update().get_or_create(incident=incident)
     if stream.state == LiveStream.State.VETOED:
         raise Invalid(f"the live stream was vetoed: {stream.reason}")

@@ -7,6 +7,7 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from warroom.incidents.models import Status
@@ -60,3 +61,23 @@ def person_name(user) -> str:
 def written_later(entry) -> bool:
     """True when an entry was back-filled (G3): worth showing when it was written down."""
     return (entry.recorded_at - entry.occurred_at).total_seconds() > 120
+
+
+@register.filter
+def inline_code(text: str) -> SafeString:
+    """`command` in a warning as code; the rest escaped."""
+    parts = str(text or "").split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as it is
+        return escape(text)
+    html = "".join(
+        f"<code>{escape(p)}</code>" if i % 2 else str(escape(p)) for i, p in enumerate(parts)
+    )
+    return mark_safe(html)  # noqa: S308 (every part is escaped)
+
+
+CHANNELS = {"x": "X", "email": "E-mail", "sms": "SMS"}
+
+
+@register.filter
+def channel_label(channel: str) -> str:
+    return CHANNELS.get(channel, channel.replace("_", " ").title())
