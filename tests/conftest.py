@@ -101,5 +101,6 @@ def _fresh_local_renderings():
     from warroom.lib import publiccache
 
     publiccache._local.clear()
+    publiccache._local_generation = 0
     yield
     publiccache._local.clear()

@@ -11,11 +11,12 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# The public pages come first: they take most of the traffic, and the resolver tries in order.
 urlpatterns = [
     path("healthz", healthz),
+    path("", include("warroom.publicpage.urls")),
     path("api/v1/", api.urls),
     path("dashboard/", include("warroom.dashboard.urls")),
     path("ack/<str:token>", acknowledge, name="ack"),
     path("admin/", admin.site.urls),
-    path("", include("warroom.publicpage.urls")),
 ]

@@ -9,6 +9,7 @@ costs.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,21 +56,37 @@ def public_changed() -> None:
 
 
 # A rendering never changes within a generation, so each process also keeps the ones it served
-# in memory: a warm hit costs one read of the generation and a dict lookup, no unpickling.
+# in memory, for the current generation only: a warm hit costs one read of the generation and a
+# dict lookup, no unpickling.
 _local: dict[str, Rendered] = {}
-LOCAL_MAX = 512
+_local_generation = 0
+# One thread builds a missing rendering; the others wait for it instead of building it too
+# (after a change, every viewer's next request misses at once).
+_building: dict[str, threading.Lock] = {}
+_building_guard = threading.Lock()
 
 
 def rendered(key: str, build: Callable[[], tuple[bytes, str]]) -> Rendered:
     """The cached rendering for `key`, built by `build() -> (body, content_type)` when missing."""
-    full_key = f"warroom:public:{generation()}:{key}"
-    hit = _local.get(full_key) or cache.get(full_key)
-    if hit is None:
-        body, content_type = build()
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        hit = Rendered(body, content_type, etag)
-        cache.set(full_key, hit, timeout=TIMEOUT)
-    if len(_local) >= LOCAL_MAX:
-        _local.clear()  # old generations are never asked for again
-    _local[full_key] = hit
+    global _local_generation
+    current = generation()
+    if current != _local_generation:
+        _local.clear()
+        _local_generation = current
+    full_key = f"warroom:public:{current}:{key}"
+    hit = _local.get(full_key)
+    if hit is not None:
+        return hit
+    with _building_guard:
+        lock = _building.setdefault(full_key, threading.Lock())
+    with lock:
+        hit = _local.get(full_key) or cache.get(full_key)
+        if hit is None:
+            body, content_type = build()
+            etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+            hit = Rendered(body, content_type, etag)
+            cache.set(full_key, hit, timeout=TIMEOUT)
+        _local[full_key] = hit
+    with _building_guard:
+        _building.pop(full_key, None)
     return hit

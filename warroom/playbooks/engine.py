@@ -23,8 +23,18 @@ from warroom.playbooks.models import IncidentPlaybook, StepRun
 ACTIVE = [StepRun.State.WAITING, StepRun.State.OPEN]
 
 
+# A frozen playbook never changes: each process parses it once, keyed by its row's id.
+_parsed: dict[int, Playbook] = {}
+
+
 def playbook_of(incident: Incident) -> Playbook:
-    return Playbook.from_dict(incident.playbook.definition)
+    frozen = incident.playbook
+    book = _parsed.get(frozen.pk)
+    if book is None:
+        if len(_parsed) >= 4096:
+            _parsed.clear()
+        book = _parsed[frozen.pk] = Playbook.from_dict(frozen.definition)
+    return book
 
 
 def start(incident: Incident, *, now: datetime, by=None) -> list[str]:
@@ -102,30 +112,36 @@ def _close(run: StepRun, state: str, *, now: datetime, by, reason: str = "") -> 
     run.next_run_at = None
 
 
-def tick(*, now: datetime | None = None, limit: int = 500) -> int:
-    """One scheduler pass: wake every step whose time has come. Returns how many ran."""
+def tick(*, now: datetime | None = None, batch: int = 50) -> int:
+    """One scheduler pass: wake every step whose time has come. Returns how many ran.
+
+    Steps are claimed in small batches, each in its own transaction, so no pass holds locks
+    (on SQLite: the one write lock) for long; a pass with nothing due takes no lock at all."""
     now = now or timezone.now()
+    due_now = StepRun.objects.filter(state__in=ACTIVE, next_run_at__lte=now).exclude(
+        incident__status=Status.RESOLVED, state=StepRun.State.WAITING
+    )
     ran = 0
-    while True:
+    while due_now.exists():
         with transaction.atomic():
             due = list(
-                StepRun.objects.select_for_update(skip_locked=True)
-                .filter(state__in=ACTIVE, next_run_at__lte=now)
-                .exclude(incident__status=Status.RESOLVED, state=StepRun.State.WAITING)
-                .select_related("incident")
-                .order_by("next_run_at")[:limit]
+                due_now.select_for_update(skip_locked=True, of=("self",))
+                .select_related("incident", "incident__playbook")
+                .order_by("next_run_at")[:batch]
             )
             for run in due:
                 _wake(run, now=now)
             ran += len(due)
-        if len(due) < limit:
-            return ran
+        if not due:  # the rest is claimed by other workers
+            break
+    return ran
 
 
 def _wake(run: StepRun, *, now: datetime) -> None:
     incident = run.incident
     step = playbook_of(incident).step(run.step_id)
     if step.trigger.kind == "after":
+        sync(incident, now=now)  # "unless X done" must see X's latest state
         if incident.steps.filter(step_id=step.trigger.unless, state=StepRun.State.DONE).exists():
             _close(
                 run,
@@ -141,11 +157,11 @@ def _wake(run: StepRun, *, now: datetime) -> None:
         _run(incident, step, run, now=now, by=None, first=True)
     else:
         _run(incident, step, run, now=now, by=None, first=False)
-    sync(incident, now=now)
 
 
 def sync(incident: Incident, *, now: datetime) -> None:
-    """Close open steps whose done condition now holds."""
+    """Close open steps whose done condition now holds. Runs when people act (roles, decisions,
+    acks, approvals), when the checklist is read, and before an `after … unless` step fires."""
     playbook = playbook_of(incident)
     for run in incident.steps.filter(state=StepRun.State.OPEN):
         step = playbook.step(run.step_id)

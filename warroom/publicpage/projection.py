@@ -23,7 +23,26 @@ SEVERITY_WORDS = {"S1": "critical", "S2": "major", "S3": "minor", "S4": "low"}
 
 def public_text(text: str, redactor: Redactor) -> str:
     """Text as the public may read it: people replaced by their stand-ins."""
-    return redactor.redact(text).text
+    return _memo(("redacted", redactor.fingerprint, text), lambda: redactor.redact(text).text)
+
+
+def _html(text: str) -> str:
+    return _memo(("html", text), lambda: markdown.render(text))
+
+
+# Redacting and rendering are pure functions of their inputs (the redaction context is part of
+# the key), and a page re-rendered after a new entry shares all but one of them: keep the results.
+_memos: dict[tuple, str] = {}
+MEMO_MAX = 50_000
+
+
+def _memo(key: tuple, compute) -> str:
+    value = _memos.get(key)
+    if value is None:
+        if len(_memos) >= MEMO_MAX:
+            _memos.clear()
+        value = _memos[key] = compute()
+    return value
 
 
 def _iso(value) -> str | None:
@@ -38,7 +57,12 @@ def _public_entry(entry: Entry, redactor: Redactor) -> dict[str, Any]:
         "kind_label": Kind(entry.kind).label,
         "occurred_at": _iso(entry.occurred_at),
         "text": text,
-        "html": markdown.render(text),
+        "html": _html(text),
+        # Always present, empty when they do not apply: templates and scripts test them.
+        "hypothesis_state": "",
+        "hypothesis_label": "",
+        "status": "",
+        "status_label": "",
     }
     if entry.kind == Kind.HYPOTHESIS:
         item["hypothesis_state"] = entry.hypothesis_state

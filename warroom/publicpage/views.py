@@ -17,7 +17,7 @@ CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
 
 def _respond(request: HttpRequest, page: Rendered, *, cors: bool = False) -> HttpResponse:
-    if request.headers.get("If-None-Match") == page.etag:
+    if request.META.get("HTTP_IF_NONE_MATCH") == page.etag:
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(page.body, content_type=page.content_type)

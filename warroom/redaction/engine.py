@@ -50,6 +50,9 @@ class Redactor:
 
     def __init__(self, context: Context | None = None):
         self.context = context or Context()
+        # Names the state it starts from: the same text, redacted from the same state, always
+        # gives the same result, so callers may keep results under this key.
+        self.fingerprint = self.context.fingerprint()
         lex = lexicon()
         allow = {fold(a) for a in self.context.allow}
         deny = {fold(d): f"name:{fold(d)}" for d in self.context.deny if d.strip()}

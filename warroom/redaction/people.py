@@ -50,3 +50,15 @@ class Context:
     allow: set[str] = field(default_factory=set)
     deny: set[str] = field(default_factory=set)
     pseudonyms: dict[str, str] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything that could change a redaction changes."""
+        import hashlib
+
+        parts = (
+            sorted((p.username, p.name, p.email, p.aliases, p.role) for p in self.people),
+            sorted(self.allow),
+            sorted(self.deny),
+            sorted(self.pseudonyms.items()),
+        )
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -116,3 +117,5 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+        if sys.exc_info()[0] is None:  # keep the log of a failed run to read
+            shutil.rmtree(home, ignore_errors=True)
