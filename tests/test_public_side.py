@@ -119,3 +119,24 @@ def test_unknown_incident_is_404(public_client, db):
 
 def test_public_pages_refuse_writes(incident, public_client):
     assert public_client.post(f"/incidents/{incident.slug}/live.json").status_code in (403, 405)
+
+
+def test_long_incidents_are_paged_and_live_json_keeps_everything(incident, public_client, settings):
+    from warroom.publicpage import views
+
+    for n in range(5):
+        make_entry(incident, f"update number {n}")
+    original = views.PAGE_SIZE
+    views.PAGE_SIZE = 2
+    try:
+        first = public_client.get(f"/incidents/{incident.slug}/").content.decode()
+        assert "update number 4" in first and "update number 2" not in first
+        assert 'href="?page=2"' in first and "data-live-url" in first
+        second = public_client.get(f"/incidents/{incident.slug}/?page=2").content.decode()
+        assert "update number 2" in second and "data-live-url" not in second
+        assert public_client.get(f"/incidents/{incident.slug}/?page=9").status_code == 404
+        assert public_client.get(f"/incidents/{incident.slug}/?page=x").status_code == 404
+    finally:
+        views.PAGE_SIZE = original
+    live = public_client.get(f"/incidents/{incident.slug}/live.json").content.decode()
+    assert all(f"update number {n}" in live for n in range(5))

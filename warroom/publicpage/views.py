@@ -39,14 +39,43 @@ def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+# The page shows the newest updates; older ones are on further pages (?page=2). live.json keeps
+# the whole record.
+PAGE_SIZE = 200
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        raise Http404("no such page") from None
+    if number < 1:
+        raise Http404("no such page")
+    return number
+
+
 @require_safe
 def incident_page(request: HttpRequest, slug: str) -> HttpResponse:
+    number = _page_number(request)
+
     def build():
         state = public_incident(_incident_or_404(slug))
-        html = render_to_string("publicpage/incident.html", {"incident": state, "live": state})
-        return html.encode(), "text/html; charset=utf-8"
+        total = len(state["entries"])
+        if number > 1 and (number - 1) * PAGE_SIZE >= total:
+            raise Http404("no such page")
+        context = {
+            "incident": state,
+            "entries": state["entries"][(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+            "page": number,
+            "page_size": PAGE_SIZE,
+            "older": number + 1 if number * PAGE_SIZE < total else None,
+            "newer": number - 1 if number > 1 else None,
+        }
+        return render_to_string(
+            "publicpage/incident.html", context
+        ).encode(), "text/html; charset=utf-8"
 
-    return _respond(request, rendered(f"incident:{slug}:html", build))
+    return _respond(request, rendered(f"incident:{slug}:html:{number}", build))
 
 
 @require_safe
@@ -60,7 +89,9 @@ def live_json(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def status_page(request: HttpRequest) -> HttpResponse:
     def build():
-        open_incidents = Incident.objects.exclude(status=Status.RESOLVED).order_by("severity", "-declared_at")
+        open_incidents = Incident.objects.exclude(status=Status.RESOLVED).order_by(
+            "severity", "-declared_at"
+        )
         recent = Incident.objects.filter(status=Status.RESOLVED)[:20]
         html = render_to_string(
             "publicpage/status.html",

@@ -17,6 +17,7 @@
   const url = root.dataset.liveUrl;
   const indicator = document.querySelector(".live");
   let pollSeconds = Number(root.dataset.pollSeconds) || 10;
+  const pageSize = Number(root.dataset.pageSize) || Infinity; // the page shows the newest ones
   let lastBody = null;
   let failures = 0;
   let pausedWhileHidden = false;
@@ -116,7 +117,7 @@
   function timeline(data) {
     const node = el("ol", "timeline");
     node.dataset.live = "timeline";
-    for (const item of data.entries) node.append(entry(item, day(data.started_at)));
+    for (const item of data.entries.slice(0, pageSize)) node.append(entry(item, day(data.started_at)));
     if (!data.entries.length) node.append(el("li", "entry entry--empty", "No public updates yet."));
     return node;
   }
