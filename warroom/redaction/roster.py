@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from warroom.redaction.lexicon import Lexicon
+from warroom.redaction.lexicon import EPONYM_NOUNS, Lexicon
 from warroom.redaction.people import Person
 from warroom.redaction.text import fold
 
@@ -202,23 +202,6 @@ def _ambiguous_is_name(text: str, start: int, end: int) -> bool:
     return True
 
 
-EPONYM_NOUNS = {
-    "law",
-    "laws",
-    "test",
-    "theorem",
-    "principle",
-    "rule",
-    "constant",
-    "algorithm",
-    "method",
-    "equation",
-    "distribution",
-    "paradox",
-    "effect",
-    "razor",
-    "number",
-}
 
 
 def is_eponym(text: str, end: int) -> bool:

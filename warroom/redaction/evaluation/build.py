@@ -2,7 +2,8 @@
 
 Standard library only. Run from the repository root:
 
-    python warroom/redaction/evaluation/build.py
+    python warroom/redaction/evaluation/build.py            # the dev set, in this folder
+    python warroom/redaction/evaluation/build.py heldout    # the held-out set, in heldout/
 
 source.txt holds one timeline entry per line; blank lines and lines starting with `#` are
 comments. A span to redact is written `[[text|LABEL]]` with LABEL one of PERSON (a roster
@@ -29,9 +30,6 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE / "source.txt"
-ROSTER = HERE / "roster.json"
-OUTPUT = HERE / "dataset.jsonl"
 
 LABELS = {"PERSON", "PERSON_OFF", "HANDLE", "EMAIL", "PHONE"}
 MARK = re.compile(r"\[\[([^\[\]|]+)\|([A-Za-z_]+)\]\]")
@@ -182,15 +180,17 @@ def summary(entries: list[dict]) -> str:
 
 
 def main() -> int:
+    folder = HERE / sys.argv[1] if len(sys.argv) > 1 else HERE
+    output = folder / "dataset.jsonl"
     try:
-        entries = build(SOURCE, ROSTER)
+        entries = build(folder / "source.txt", folder / "roster.json")
     except SourceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    with OUTPUT.open("w", encoding="utf-8") as out:
+    with output.open("w", encoding="utf-8") as out:
         for entry in entries:
             out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    print(f"wrote {OUTPUT.name}")
+    print(f"wrote {output.relative_to(HERE)}")
     print(summary(entries))
     return 0
 
