@@ -57,7 +57,7 @@ def _unapplied_migrations() -> list:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, envvar="WARROOM_PORT", default=8000, show_default=True)
 @click.option("--workers", type=int, default=1, show_default=True, help="Web processes.")
-@click.option("--threads", type=int, default=8, show_default=True, help="Threads per process.")
+@click.option("--threads", type=int, default=4, show_default=True, help="Threads per process.")
 @click.option(
     "--no-scheduler", is_flag=True, help="Leave timed playbook steps to `warroom worker` processes."
 )
