@@ -61,6 +61,19 @@ def anonymous_api():
     return ApiClient(None)
 
 
+def client_for(user=None) -> Client:
+    """A browser-like client for the dashboard, logged in as `user` when given."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice(responder):
+    return client_for(responder)
+
+
 @pytest.fixture
 def public_client():
     return Client(HTTP_HOST="127.0.0.1")

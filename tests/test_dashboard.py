@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from conftest import client_for
 from django.test import Client
 from django.urls import reverse
 
@@ -16,18 +17,6 @@ from warroom.timeline.models import Entry, HypothesisState, Kind
 from warroom.timeline.services import edit_entry
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_for(user=None) -> Client:
-    client = Client(HTTP_HOST="127.0.0.1")
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def alice(responder):
-    return client_for(responder)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from conftest import client_for
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,18 +26,6 @@ MARKETING = [
     {"name": "Marta Jansen", "username": "marta", "team": "marketing"},
     {"name": "Kofi Mensah", "username": "kofi", "team": "marketing"},
 ]
-
-
-def client_for(user=None) -> Client:
-    client = Client(HTTP_HOST="127.0.0.1")
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def alice(responder):
-    return client_for(responder)
 
 
 @pytest.fixture
