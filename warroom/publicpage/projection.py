@@ -85,11 +85,13 @@ def public_entries(incident: Incident):
     return incident.entries.filter(visibility=Visibility.PUBLIC).order_by("-occurred_at", "-id")
 
 
-def public_incident(incident: Incident) -> dict[str, Any]:
-    """The whole public state of one incident, newest entry first."""
+def public_incident(incident: Incident, window: slice | None = None) -> dict[str, Any]:
+    """The public state of one incident, newest entry first: every entry, or those in `window`
+    (a page of the HTML view). `entry_count` is the number of public entries in any case."""
     redactor = redactor_for(incident)
     rows = list(public_entries(incident))
-    entries = [_public_entry(e, redactor) for e in rows]
+    shown = rows[window] if window else rows
+    entries = [_public_entry(e, redactor) for e in shown]
     last_change = max((e.recorded_at for e in rows), default=incident.declared_at)
     return {
         "slug": incident.slug,
@@ -105,6 +107,7 @@ def public_incident(incident: Incident) -> dict[str, Any]:
         "url": f"{settings.PUBLIC_URL}{incident.public_path}",
         "live_stream_url": _live_stream_url(incident),
         "poll_seconds": settings.LIVE_POLL_SECONDS,
+        "entry_count": len(rows),
         "entries": entries,
     }
 

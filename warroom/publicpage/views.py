@@ -59,13 +59,16 @@ def incident_page(request: HttpRequest, slug: str) -> HttpResponse:
     number = _page_number(request)
 
     def build():
-        state = public_incident(_incident_or_404(slug))
-        total = len(state["entries"])
-        if number > 1 and (number - 1) * PAGE_SIZE >= total:
+        # Only the page's entries are redacted and rendered; the first page of a long incident
+        # costs the same as a short one.
+        window = slice((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
+        state = public_incident(_incident_or_404(slug), window)
+        total = state["entry_count"]
+        if number > 1 and not state["entries"]:
             raise Http404("no such page")
         context = {
             "incident": state,
-            "entries": state["entries"][(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+            "entries": state["entries"],
             "page": number,
             "page_size": PAGE_SIZE,
             "older": number + 1 if number * PAGE_SIZE < total else None,
