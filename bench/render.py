@@ -3,8 +3,8 @@
 Measured in-process, in a child process whose Django points at the bench server's database:
 `django.test.Client` goes through the URL resolver, the middleware and the view, without the
 network. Cold = the cache cleared before each run (query, projection with Markdown, template,
-ETag, cache store); warm = served from the cache. The child also times the phases of a cold
-render by calling the projection and the template directly, and can profile cold renders.
+ETag, cache store); warm = served from the cache. The child also times the first render in the
+process and the first live.json build, and can profile cold renders.
 
     python -m bench.render SLUG RUNS [--profile]   (with WARROOM_HOME / DATABASE_URL set)
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -52,16 +51,21 @@ def run(server: Server, incident: Incident, *, runs: int, profile: bool = False)
                 data={**stats, "page_bytes": result["page_bytes"]},
             )
         )
-    phases = result["phases_median_ms"]
-    text = phases.get("error") or ", ".join(f"{k} {v:.0f} ms" for k, v in phases.items())
-    rows.append(
-        Row(
-            group="render",
-            label="  cold render by phase (median)",
-            result=f"{text}; page {result['page_bytes'] / 1e6:.2f} MB",
-            data={"phases_median_ms": phases, "page_bytes": result["page_bytes"]},
+    for key, label in (
+        (
+            "first_page_ms",
+            "  first page render in a fresh process (with imports, template compile)",
+        ),
+        (
+            "first_live_ms",
+            f"  live.json of all {incident.public_entries} entries, first build in the process",
+        ),
+    ):
+        rows.append(
+            Row(
+                group="render", label=label, result=f"{result[key]:.0f} ms", data={key: result[key]}
+            )
         )
-    )
     return rows
 
 
@@ -76,65 +80,6 @@ def _clock(fn, *args):
 
 def _timed(fn) -> float:
     return _clock(fn)[1]
-
-
-def _redact_all(rows: list, incident) -> list[str]:
-    from warroom.publicpage.projection import public_text
-
-    try:  # the blameless redactor (G5), once it is in
-        from warroom.blameless.services import redactor_for
-    except ImportError:
-        return [row.body for row in rows]
-    redactor = redactor_for(incident)
-    return [public_text(row.body, redactor) for row in rows]
-
-
-def _render_all(texts: list[str]) -> list[str]:
-    from warroom.lib import markdown
-
-    return [markdown.render(text) for text in texts]
-
-
-def _phases(slug: str, runs: int) -> dict[str, float]:
-    """The steps of the view's build(), timed one by one by calling the same functions."""
-    from django.template.loader import render_to_string
-
-    from warroom.incidents.models import Incident
-    from warroom.publicpage.projection import public_entries, public_incident
-
-    incident = Incident.objects.get(slug=slug)
-    samples: dict[str, list[float]] = {
-        "query": [],
-        "redaction": [],
-        "markdown+nh3": [],
-        "whole projection": [],
-        "template": [],
-    }
-    for _ in range(runs):
-        rows, seconds = _clock(list, public_entries(incident))
-        samples["query"].append(seconds)
-        texts, seconds = _clock(_redact_all, rows, incident)
-        samples["redaction"].append(seconds)
-        samples["markdown+nh3"].append(_clock(_render_all, texts)[1])
-        state, seconds = _clock(public_incident, incident)
-        samples["whole projection"].append(seconds)
-        context = {"incident": state, "live": state}
-        samples["template"].append(_clock(render_to_string, "publicpage/incident.html", context)[1])
-    medians = {k: statistics.median(v) * 1000 for k, v in samples.items()}
-    parts = ("query", "redaction", "markdown+nh3")
-    rest = medians.pop("whole projection") - sum(medians[k] for k in parts)
-    phases = {**{k: medians[k] for k in parts}, "rest of projection": max(rest, 0.0)}
-    phases["template"] = medians["template"]
-    return {k: round(v, 1) for k, v in phases.items()}
-
-
-def _phases_or_error(slug: str, runs: int) -> dict:
-    # The breakdown calls the projection's parts directly; if they were renamed, say so and
-    # keep the measured totals.
-    try:
-        return _phases(slug, runs)
-    except Exception as exc:
-        return {"error": f"{type(exc).__name__}: {exc}"}
 
 
 def _profile(get, clear, runs: int) -> None:
@@ -166,7 +111,9 @@ def main(slug: str, runs: int, profile: bool) -> None:
             raise RuntimeError(f"{path} answered {response.status_code}")
         return len(response.content)
 
-    page_bytes = get()  # unmeasured: template compilation and imports happen once per process
+    page_bytes, first_page = _clock(get)  # the first one also pays for imports and templates
+    # live.json holds every entry; those beyond the page are redacted and rendered the first time.
+    first_live = _timed(lambda: client.get(f"/incidents/{slug}/live.json"))
     cold = []
     for _ in range(runs):
         cache.clear()
@@ -178,7 +125,8 @@ def main(slug: str, runs: int, profile: bool) -> None:
         "cold": summary_ms(cold),
         "warm": summary_ms(warm),
         "page_bytes": page_bytes,
-        "phases_median_ms": _phases_or_error(slug, max(3, runs // 2)),
+        "first_page_ms": first_page * 1000,
+        "first_live_ms": first_live * 1000,
     }
     print(json.dumps(result))
 
