@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "warroom.accounts",
     "warroom.incidents",
     "warroom.timeline",
@@ -163,6 +165,37 @@ X_FRAME_OPTIONS = "DENY"
 # The war-room conference link (G1): a provider makes one per incident.
 CONFERENCE_PROVIDER = env.string("WARROOM_CONFERENCE_PROVIDER", "jitsi")
 CONFERENCE_BASE_URL = env.url("WARROOM_CONFERENCE_BASE_URL", "https://meet.jit.si")
+# Background work: the Django Tasks API (django-tasks) on the database queue, so a task enqueued
+# in a transaction is committed with it. `warroom worker` (or `warroom serve`) runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _email() -> dict:
+    """EMAIL_URL in django-environ's form: smtp://user:pass@host:587, smtp+tls://…, smtp+ssl://…"""
+    url = env.string("EMAIL_URL")
+    if not url:
+        return {}  # the e-mail channel says it is not configured
+    try:
+        return environ.Env.email_url_config(url)
+    except Exception as exc:
+        raise env.ConfigError(f"EMAIL_URL={url!r} cannot be used: {exc}") from exc
+
+
+_email_config = _email()
+EMAIL_CONFIGURED = bool(_email_config)
+EMAIL_BACKEND = _email_config.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = _email_config.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email_config.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email_config.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email_config.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email_config.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email_config.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.integer("WARROOM_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env.string("WARROOM_EMAIL_FROM", "warroom@localhost")
+# Delivery: retries with exponential backoff and jitter until this many seconds have passed.
+DELIVERY_GIVE_UP_SECONDS = env.integer("WARROOM_DELIVERY_GIVE_UP_SECONDS", 3600, minimum=1)
+DELIVERY_FIRST_RETRY_SECONDS = env.integer("WARROOM_DELIVERY_FIRST_RETRY_SECONDS", 10, minimum=1)
+
 # Redaction: texts that are never names (product names) and texts that always are.
 REDACTION_ALLOW = env.strings("WARROOM_REDACTION_ALLOW")
 REDACTION_DENY = env.strings("WARROOM_REDACTION_DENY")

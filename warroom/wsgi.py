@@ -10,11 +10,14 @@ from warroom.redaction.lexicon import lexicon  # noqa: E402
 
 lexicon()
 
-# The embedded default: `warroom serve` runs the playbook scheduler in its web process.
-# Several processes may each run one: a step still fires once (see warroom.playbooks.engine).
+# The embedded default: `warroom serve` runs the playbook scheduler and the delivery worker in
+# its web process. Several processes may each run them: a step still fires once, a message is
+# still sent once (see warroom.playbooks.engine and warroom.comms.services).
 if os.environ.get("WARROOM_EMBEDDED_SCHEDULER") == "1":
     from django.conf import settings
 
-    from warroom.playbooks.scheduler import start_in_background
+    from warroom.comms import worker
+    from warroom.playbooks import scheduler
 
-    start_in_background(every=settings.SCHEDULER_SECONDS)
+    scheduler.start_in_background(every=settings.SCHEDULER_SECONDS)
+    worker.start_in_background()

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from warroom.cli import incident_commands, playbook_commands, redaction_commands, server_commands
+from warroom.cli import (
+    compose_command,
+    incident_commands,
+    playbook_commands,
+    redaction_commands,
+    server_commands,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -23,6 +29,7 @@ for command in (
     + incident_commands.COMMANDS
     + redaction_commands.COMMANDS
     + playbook_commands.COMMANDS
+    + compose_command.COMMANDS
 ):
     cli.add_command(command)
 

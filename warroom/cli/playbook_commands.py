@@ -170,30 +170,4 @@ def playbook_show(file, as_json) -> None:
         )
 
 
-@click.command()
-@click.option(
-    "--every", type=float, default=None, help="Seconds between passes (WARROOM_SCHEDULER_SECONDS)."
-)
-@click.option("--once", is_flag=True, help="Run one pass and exit.")
-def worker(every, once) -> None:
-    """Run the timed playbook steps (reminders, escalations). Safe to run several at once."""
-    import signal
-    import threading
-
-    setup_django()
-    from django.conf import settings
-
-    from warroom.playbooks import engine, scheduler
-
-    if once:
-        click.echo(f"{engine.tick()} steps ran")
-        return
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    interval = every or settings.SCHEDULER_SECONDS
-    click.echo(f"warroom worker: a pass every {interval:g} s (Ctrl-C to stop)")
-    scheduler.run(stop, every=interval)
-
-
-COMMANDS = [checklist, step, ack, decide, live, messages, approve, playbook, worker]
+COMMANDS = [checklist, step, ack, decide, live, messages, approve, playbook]

@@ -201,4 +201,43 @@ def demo() -> None:
     )
 
 
-COMMANDS = [migrate, serve, createuser, token, demo]
+@click.command()
+@click.option("--every", type=float, default=None, help="Seconds between scheduler passes.")
+@click.option("--once", is_flag=True, help="Run what is due now, then exit.")
+def worker(every, once) -> None:
+    """Run the timed playbook steps and deliver messages. Safe to run several at once."""
+    import signal
+    import threading
+
+    setup_django()
+    from django.conf import settings
+
+    from warroom.comms import services as outbox
+    from warroom.comms import worker as delivery
+    from warroom.playbooks import engine, scheduler
+
+    if once:
+        steps, lost = engine.tick(), outbox.requeue_lost()
+        delivery.run_pending()
+        click.echo(f"{steps} steps ran, {lost} lost deliveries enqueued again, deliveries done")
+        return
+    stop = threading.Event()
+    tasks = delivery.make_worker()
+
+    def shutdown(*_):
+        stop.set()
+        tasks.running = False
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, shutdown)
+    interval = every or settings.SCHEDULER_SECONDS
+    threading.Thread(
+        target=scheduler.run, args=(stop,), kwargs={"every": interval}, daemon=True
+    ).start()
+    click.echo(
+        f"warroom worker: scheduler pass every {interval:g} s, delivering messages (Ctrl-C to stop)"
+    )
+    tasks.run()
+
+
+COMMANDS = [migrate, serve, worker, createuser, token, demo]

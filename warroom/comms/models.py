@@ -39,9 +39,33 @@ class Message(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField()
+    # Delivery: when the next try is due (the recovery sweep re-enqueues a message whose try is
+    # long overdue, as after a worker killed mid-send), when it went, and why it failed.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind} via {self.channel}: {self.body[:40]}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a message, kept whatever its outcome."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    code = models.CharField(max_length=20, blank=True)  # the other side's response code
+    error = models.TextField(blank=True)
+    permanent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["message", "number"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of message {self.message_id}: {'ok' if self.ok else self.error[:40]}"

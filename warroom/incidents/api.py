@@ -37,7 +37,9 @@ def incident_out(incident: Incident) -> dict:
         "public_url": settings.PUBLIC_URL + incident.public_path,
         "war_room_url": incident.war_room_url,
         "roles": [_role_out(a) for a in services.current_roles(incident)],
-        "warnings": list(dict.fromkeys([*getattr(incident, "warnings", []), *pending_warnings(incident)])),
+        "warnings": list(
+            dict.fromkeys([*getattr(incident, "warnings", []), *pending_warnings(incident)])
+        ),
     }
 
 

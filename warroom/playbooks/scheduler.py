@@ -8,6 +8,7 @@ import threading
 
 from django.db import close_old_connections
 
+from warroom.comms import services as outbox
 from warroom.playbooks import engine
 
 log = logging.getLogger("warroom.scheduler")
@@ -19,6 +20,7 @@ def run(stop: threading.Event, *, every: float) -> None:
         close_old_connections()
         try:
             engine.tick()
+            outbox.requeue_lost()
         except Exception:  # keep the scheduler alive; the next pass retries
             log.exception("scheduler pass failed")
         stop.wait(every)

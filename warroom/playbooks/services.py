@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from warroom.accounts.models import Person
+from warroom.comms import services as outbox
 from warroom.comms.models import Message
 from warroom.incidents.models import Incident, Role
 from warroom.lib.errors import Forbidden, Invalid, NotFound
@@ -153,9 +154,13 @@ def approve_message(*, message_id: int, by, approve: bool = True) -> Message:
         raise Forbidden(
             f"message {message_id} needs approval by the {message.approval_role} role or the commander"
         )
-    message.state = Message.State.PENDING if approve else Message.State.REJECTED
     message.approved_by, message.approved_at = by, timezone.now()
-    message.save()
+    if approve:
+        message.save(update_fields=["approved_by", "approved_at"])
+        outbox.release(message, now=message.approved_at)
+    else:
+        message.state = Message.State.REJECTED
+        message.save()
     verb = "approved" if approve else "rejected"
     _note(
         message.incident,

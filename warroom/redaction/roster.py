@@ -202,8 +202,6 @@ def _ambiguous_is_name(text: str, start: int, end: int) -> bool:
     return True
 
 
-
-
 def is_eponym(text: str, end: int) -> bool:
     """ "Murphy's law", "Fisher's exact test": a name that names a thing, not a person."""
     if text[end : end + 2] not in ("'s", "’s"):

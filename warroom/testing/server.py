@@ -33,10 +33,17 @@ class Server:
     env: dict[str, str]  # what a CLI call against this server needs
     process: subprocess.Popen
 
-    def cli(self, *args: str, input: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    def cli(
+        self, *args: str, input: str | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess:
         """Run the real `warroom` command against this server."""
         return subprocess.run(
-            [WARROOM, *args], env=self.env, input=input, capture_output=True, text=True, timeout=timeout
+            [WARROOM, *args],
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
 
 
@@ -56,11 +63,15 @@ def fresh_postgres_database(base_url: str) -> Iterator[str]:
         yield base_url.rsplit("/", 1)[0] + "/" + name
     finally:
         with psycopg.connect(base_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 def _server_env(home: str, database_url: str | None, extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
     env["WARROOM_HOME"] = home
     if database_url:
         env["DATABASE_URL"] = database_url

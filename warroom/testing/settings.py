@@ -9,3 +9,7 @@ os.environ.setdefault("WARROOM_HOME", tempfile.mkdtemp(prefix="warroom-test-"))
 from warroom.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests move the clock (time-machine); a connection must not look too old and be closed under a
+# test's open transaction.
+DATABASES["default"]["CONN_MAX_AGE"] = None  # noqa: F405

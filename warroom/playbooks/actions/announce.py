@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from warroom.comms import services as outbox
 from warroom.comms.models import Message
 from warroom.playbooks.actions.base import Context, Outcome
 
@@ -27,20 +28,16 @@ def start(ctx: Context) -> Outcome:
     )
     needs_approval = approval not in ("", "none")
     for channel in ctx.params.get("channels") or ["x", "mastodon", "bluesky"]:
-        Message.objects.get_or_create(
+        outbox.queue(
             idempotency_key=f"{incident.pk}:announce:{channel}",
-            defaults={
-                "incident": incident,
-                "kind": Message.Kind.ANNOUNCEMENT,
-                "channel": channel,
-                "public": True,
-                "body": redactor.redact(text).text,
-                "state": Message.State.AWAITING_APPROVAL
-                if needs_approval
-                else Message.State.PENDING,
-                "approval_role": approval if needs_approval else "",
-                "created_at": ctx.now,
-            },
+            incident=incident,
+            kind=Message.Kind.ANNOUNCEMENT,
+            channel=channel,
+            public=True,
+            body=redactor.redact(text).text,
+            state=Message.State.AWAITING_APPROVAL if needs_approval else Message.State.PENDING,
+            approval_role=approval if needs_approval else "",
+            created_at=ctx.now,
         )
     if needs_approval:
         return Outcome(note=f"Announcement drafted; waiting for the {approval} role to approve it")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from warroom.accounts.models import Person
+from warroom.comms import services as outbox
 from warroom.comms.models import Message
 from warroom.playbooks.actions.base import Context, Outcome
 from warroom.playbooks.format import duration
@@ -50,7 +51,7 @@ def _page(ctx: Context, person: Person, position: int, total: int) -> None:
         f"You are marketing contact {position} of {total}. Acknowledge within "
         f"{int(_timeout(ctx).total_seconds() // 60)} min: {ack_url} or `warroom ack {incident.slug}`"
     )
-    page.message = Message.objects.create(
+    page.message = outbox.queue(
         incident=incident,
         kind=Message.Kind.PAGE,
         channel="email",

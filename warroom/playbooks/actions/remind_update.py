@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from warroom.comms import services as outbox
 from warroom.comms.models import Message
 from warroom.incidents.models import Status
 from warroom.playbooks.actions.base import Context, Outcome
@@ -69,17 +70,15 @@ def _remind(ctx: Context, role: str, minutes: int, key: str) -> None:
     body = (
         f"No public update for {minutes} min: post one with `warroom status {ctx.incident.slug} …`."
     )
-    Message.objects.get_or_create(
+    outbox.queue(
         idempotency_key=f"{ctx.incident.pk}:remind:{key}",
-        defaults={
-            "incident": ctx.incident,
-            "kind": Message.Kind.REMINDER,
-            "channel": "email",
-            "recipient": (person.email or person.username) if person else "",
-            "subject": f"[{ctx.incident.severity}] Public update overdue: {ctx.incident.title}",
-            "body": body,
-            "created_at": ctx.now,
-        },
+        incident=ctx.incident,
+        kind=Message.Kind.REMINDER,
+        channel="email",
+        recipient=(person.email or person.username) if person else "",
+        subject=f"[{ctx.incident.severity}] Public update overdue: {ctx.incident.title}",
+        body=body,
+        created_at=ctx.now,
     )
     verb = "Escalated" if role == "commander" else "Reminded"
     add_entry(

@@ -1,0 +1,1 @@
+"""Channel adapters: one folder per channel, one interface (`base.Channel`), one registry."""
