@@ -186,3 +186,28 @@ def test_an_approved_announcement_goes_to_the_outbox(responder):
     approve_message(message_id=announcement.pk, by=responder)
     announcement.refresh_from_db()
     assert announcement.state == Message.State.PENDING and announcement.next_attempt_at is not None
+
+
+def test_channels_are_listed_with_their_state(smtp):
+    from warroom.comms.channels.registry import status
+
+    rows = {r["channel"]: r for r in status()}
+    assert rows["email"]["configured"] and rows["email"]["reachable"]
+    assert rows["x"] == {
+        "channel": "x",
+        "configured": False,
+        "detail": "no adapter yet",
+        "reachable": None,
+    }
+
+
+def test_an_unreachable_smtp_server_is_reported(settings):
+    from warroom.comms.channels.registry import status
+
+    settings.EMAIL_CONFIGURED, settings.EMAIL_HOST, settings.EMAIL_PORT = (
+        True,
+        "127.0.0.1",
+        free_port(),
+    )
+    email = next(r for r in status() if r["channel"] == "email")
+    assert email["reachable"] is False and "refused" in email["reachability"].lower()

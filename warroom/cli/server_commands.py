@@ -240,4 +240,33 @@ def worker(every, once) -> None:
     tasks.run()
 
 
-COMMANDS = [migrate, serve, worker, createuser, token, demo]
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--no-check", is_flag=True, help="Do not try to reach the configured channels.")
+def channels(as_json: bool, no_check: bool) -> None:
+    """Which channels are configured, and whether they answer."""
+    import json
+
+    setup_django()
+    from warroom.comms.channels.registry import status
+
+    rows = status(check=not no_check)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        if not row["configured"]:
+            state, color = "not configured", "yellow"
+        elif row["reachable"] is False:
+            state, color = "unreachable", "red"
+        else:
+            state, color = "ready", "green"
+        extra = f" — {row.get('reachability')}" if row["reachable"] is False else ""
+        click.echo(
+            f"{row['channel']:<12} "
+            + click.style(f"{state:<15}", fg=color)
+            + f" {row['detail']}{extra}"
+        )
+
+
+COMMANDS = [migrate, serve, worker, channels, createuser, token, demo]

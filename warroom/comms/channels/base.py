@@ -33,5 +33,8 @@ class Channel(Protocol):
     def configured(self) -> tuple[bool, str]:
         """(True, where it sends) or (False, what to set to configure it)."""
 
+    def reachable(self) -> tuple[bool, str]:
+        """Whether the other side answers now, and what it said."""
+
     def send(self, message: Message) -> Sent:
         """Deliver one message or raise ChannelError."""

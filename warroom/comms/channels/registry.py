@@ -11,5 +11,25 @@ CHANNELS: dict[str, Channel] = {
 }
 
 
+# Channels the playbook may name whose adapters are not written yet: listed, never dropped.
+PLANNED = ["webhook", "slack", "mattermost", "x", "mastodon", "bluesky"]
+
+
 def get(name: str) -> Channel | None:
     return CHANNELS.get(name)
+
+
+def status(*, check: bool = True) -> list[dict]:
+    """Every channel: configured or not (and what to set), reachable or not."""
+    rows = []
+    for name, channel in CHANNELS.items():
+        configured, detail = channel.configured()
+        row = {"channel": name, "configured": configured, "detail": detail, "reachable": None}
+        if configured and check:
+            row["reachable"], row["reachability"] = channel.reachable()
+        rows.append(row)
+    for name in PLANNED:
+        rows.append(
+            {"channel": name, "configured": False, "detail": "no adapter yet", "reachable": None}
+        )
+    return rows

@@ -23,6 +23,14 @@ class EmailChannel:
             )
         return True, f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT} as {settings.DEFAULT_FROM_EMAIL}"
 
+    def reachable(self) -> tuple[bool, str]:
+        try:
+            with get_connection(fail_silently=False, timeout=5) as connection:
+                connection.open()
+        except (smtplib.SMTPException, OSError) as exc:
+            return False, f"{type(exc).__name__}: {exc}"
+        return True, "the SMTP server answered"
+
     def send(self, message: Message) -> Sent:
         if "@" not in message.recipient:
             raise ChannelError(f"{message.recipient!r} is not an e-mail address", permanent=True)
