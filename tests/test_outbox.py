@@ -204,10 +204,8 @@ def test_channels_are_listed_with_their_state(smtp):
 def test_an_unreachable_smtp_server_is_reported(settings):
     from warroom.comms.channels.registry import status
 
-    settings.EMAIL_CONFIGURED, settings.EMAIL_HOST, settings.EMAIL_PORT = (
-        True,
-        "127.0.0.1",
-        free_port(),
-    )
+    settings.EMAIL_CONFIGURED = True
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # tests default to locmem
     email = next(r for r in status() if r["channel"] == "email")
     assert email["reachable"] is False and "refused" in email["reachability"].lower()
