@@ -370,3 +370,18 @@ def test_the_embedded_scheduler_escalates_pages_inside_warroom_serve(tmp_path):
                 break
             time.sleep(0.5)
         assert [p["recipient"] for p in pages] == ["marta", "kofi"]
+
+
+@pytest.mark.server
+def test_subscribers_through_the_cli(server):
+    added = server.cli("subscribers", "add", "reader@example.com", "--confirmed")
+    assert added.returncode == 0, added.stderr
+    assert "confirmed" in added.stdout
+    bad = server.cli("subscribers", "add", "http://127.0.0.1/hook")
+    assert bad.returncode == 1 and "private" in bad.stderr
+    listed = json.loads(_ok(server.cli("subscribers", "list", "--json")))
+    subscriber = next(s for s in listed if s["address"] == "reader@example.com")
+    _ok(server.cli("subscribers", "remove", str(subscriber["id"])))
+    assert "reader@example.com" not in _ok(server.cli("subscribers", "list"))
+    gone = server.cli("subscribers", "remove", str(subscriber["id"]))
+    assert gone.returncode == 1 and "no subscriber" in gone.stderr

@@ -178,3 +178,8 @@ def test_openapi_document_is_served(public_client):
     response = public_client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/incidents" in response.json()["paths"]
+
+
+def test_subscribers_api_is_for_responders_only(outsider_api, anonymous_api):
+    assert outsider_api.call("get", "/subscribers").status_code == 403
+    assert anonymous_api.call("post", "/subscribers", {"address": "x@example.com"}).status_code == 401

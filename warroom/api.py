@@ -64,6 +64,7 @@ def _routers() -> None:
     from warroom.blameless.api import router as redaction
     from warroom.incidents.api import router as incidents
     from warroom.playbooks.api import router as playbooks
+    from warroom.subscribers.api import router as subscribers
     from warroom.timeline.api import router as timeline
 
     api.add_router("", accounts)
@@ -71,6 +72,7 @@ def _routers() -> None:
     api.add_router("/incidents", timeline)
     api.add_router("/incidents", redaction)
     api.add_router("", playbooks)
+    api.add_router("", subscribers)
 
 
 _routers()

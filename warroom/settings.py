@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "warroom.blameless",
     "warroom.comms",
     "warroom.playbooks",
+    "warroom.subscribers",
     "warroom.publicpage",
     "warroom.dashboard",
 ]
@@ -195,6 +196,9 @@ DEFAULT_FROM_EMAIL = env.string("WARROOM_EMAIL_FROM", "warroom@localhost")
 # Delivery: retries with exponential backoff and jitter until this many seconds have passed.
 DELIVERY_GIVE_UP_SECONDS = env.integer("WARROOM_DELIVERY_GIVE_UP_SECONDS", 3600, minimum=1)
 DELIVERY_FIRST_RETRY_SECONDS = env.integer("WARROOM_DELIVERY_FIRST_RETRY_SECONDS", 10, minimum=1)
+
+# Webhook URLs may point at private, loopback or link-local addresses (tests, closed networks).
+ALLOW_PRIVATE_WEBHOOKS = env.boolean("WARROOM_ALLOW_PRIVATE_WEBHOOKS", False)
 
 # Redaction: texts that are never names (product names) and texts that always are.
 REDACTION_ALLOW = env.strings("WARROOM_REDACTION_ALLOW")

@@ -10,6 +10,7 @@ from warroom.cli import (
     playbook_commands,
     redaction_commands,
     server_commands,
+    subscriber_commands,
 )
 
 
@@ -30,6 +31,7 @@ for command in (
     + redaction_commands.COMMANDS
     + playbook_commands.COMMANDS
     + compose_command.COMMANDS
+    + subscriber_commands.COMMANDS
 ):
     cli.add_command(command)
 

@@ -14,6 +14,8 @@ class Message(models.Model):
         PAGE = "page", "Page"
         REMINDER = "reminder", "Reminder"
         BRIEFING = "briefing", "Support briefing"
+        UPDATE = "update", "Status update to subscribers"
+        SUBSCRIPTION = "subscription", "Subscription confirmation"
 
     class State(models.TextChoices):
         AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
@@ -22,8 +24,13 @@ class Message(models.Model):
         FAILED = "failed", "Failed"
         REJECTED = "rejected", "Rejected"
 
+    # None for messages about no incident (a subscription's confirmation).
     incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.CASCADE, related_name="messages"
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     channel = models.CharField(max_length=30)  # x, mastodon, bluesky, email, …
@@ -42,6 +49,7 @@ class Message(models.Model):
     # Delivery: when the next try is due (the recovery sweep re-enqueues a message whose try is
     # long overdue, as after a worker killed mid-send), when it went, and why it failed.
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    unsubscribe_url = models.URLField(max_length=500, blank=True)  # for messages to subscribers
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 

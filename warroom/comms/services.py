@@ -112,6 +112,9 @@ def _record_failure(message: Message, exc: ChannelError, *, attempts: int) -> No
     """A failure is visible on the incident: an internal entry says what and why."""
     from warroom.timeline.services import add_entry
 
+    if message.incident is None:
+        return  # the message and its attempts say it; there is no incident to tell
+
     to = f" to {message.recipient}" if message.recipient else ""
     add_entry(
         incident=message.incident,

@@ -16,6 +16,7 @@ from warroom.lib.errors import Invalid, NotFound
 from warroom.lib.publiccache import public_changed
 from warroom.lib.times import check_occurred_at
 from warroom.playbooks import engine as playbook
+from warroom.subscribers import services as subscribers
 from warroom.timeline.models import Kind, Visibility
 from warroom.timeline.services import add_entry
 
@@ -129,13 +130,14 @@ def change_status(*, incident: Incident, status: str, message: str, by) -> Incid
     incident.status = status
     incident.resolved_at = now if status == Status.RESOLVED else None
     incident.save()
-    add_entry(
+    entry = add_entry(
         incident=incident,
         kind=Kind.STATUS,
         body=message,
         author=by,
         data={"status": status},
     )
+    subscribers.fan_out(incident, entry)  # G8, G15: everyone who asked hears of it
     if hasattr(incident, "playbook"):
         playbook.fire(incident, f"status:{status}", now=now, by=by)
         if status == Status.RESOLVED:

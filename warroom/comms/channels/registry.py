@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from warroom.comms.channels.base import Channel
 from warroom.comms.channels.email.channel import channel as email
+from warroom.comms.channels.webhook.channel import channel as webhook
 
 CHANNELS: dict[str, Channel] = {
     "email": email,
+    "webhook": webhook,
 }
 
 
 # Channels the playbook may name whose adapters are not written yet: listed, never dropped.
-PLANNED = ["webhook", "slack", "mattermost", "x", "mastodon", "bluesky"]
+PLANNED = ["slack", "mattermost", "x", "mastodon", "bluesky"]
 
 
 def get(name: str) -> Channel | None:

@@ -34,11 +34,15 @@ class EmailChannel:
     def send(self, message: Message) -> Sent:
         if "@" not in message.recipient:
             raise ChannelError(f"{message.recipient!r} is not an e-mail address", permanent=True)
+        headers = {"X-Warroom-Message": message.idempotency_key}
+        if message.unsubscribe_url:  # one click, RFC 8058
+            headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         mail = EmailMultiAlternatives(
-            subject=message.subject or f"[{message.incident.severity}] {message.incident.title}",
+            subject=message.subject or "warroom",
             body=message.body,
             to=[message.recipient],
-            headers={"X-Warroom-Message": message.idempotency_key},
+            headers=headers,
             connection=get_connection(fail_silently=False),
         )
         mail.attach_alternative(markdown.render(message.body), "text/html")

@@ -1,0 +1,155 @@
+"""Subscribing, confirming, unsubscribing, and telling every subscriber of each status update
+(through the outbox, with the public, redacted text only)."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from warroom.comms import services as outbox
+from warroom.comms.models import Message
+from warroom.incidents.models import Incident
+from warroom.lib.errors import Invalid, NotFound
+from warroom.lib.http import UnsafeURL, check_public_url
+from warroom.subscribers.models import Subscriber
+from warroom.timeline.models import Entry
+
+
+def kind_of(address: str) -> str:
+    return (
+        Subscriber.Kind.WEBHOOK
+        if address.startswith(("http://", "https://"))
+        else Subscriber.Kind.EMAIL
+    )
+
+
+@transaction.atomic
+def subscribe(*, address: str, confirmed: bool = False) -> Subscriber:
+    """An e-mail address gets a confirmation link first (double opt-in), unless a responder
+    adds it as confirmed; a webhook URL must point at a public address."""
+    address = (address or "").strip()
+    kind = kind_of(address)
+    if kind == Subscriber.Kind.EMAIL:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise Invalid(f"{address!r} is neither an e-mail address nor an http(s) URL") from None
+        address = address.lower()
+    else:
+        try:
+            check_public_url(address)
+        except UnsafeURL as exc:
+            raise Invalid(f"this webhook URL cannot be used: {exc}") from None
+        confirmed = True  # nothing to click; the receiver verifies our signature
+    subscriber, created = Subscriber.objects.get_or_create(kind=kind, address=address)
+    if confirmed and not subscriber.confirmed:
+        subscriber.confirmed, subscriber.confirmed_at = True, timezone.now()
+        subscriber.save(update_fields=["confirmed", "confirmed_at"])
+    elif not subscriber.confirmed:
+        _ask_to_confirm(subscriber)
+    return subscriber
+
+
+def _ask_to_confirm(subscriber: Subscriber) -> None:
+    link = f"{settings.PUBLIC_URL}/subscribe/confirm/{subscriber.confirm_token}"
+    outbox.queue(
+        idempotency_key=f"subscribe:{subscriber.pk}:{subscriber.confirm_token}",
+        incident=None,
+        kind=Message.Kind.SUBSCRIPTION,
+        channel="email",
+        recipient=subscriber.address,
+        subject="Confirm your subscription to incident updates",
+        body=f"Someone, hopefully you, asked to receive incident updates at this address.\n\n"
+        f"Confirm: {link}\n\nIf it was not you, ignore this message; nothing more will come.",
+        created_at=timezone.now(),
+    )
+
+
+def confirm(token: str) -> Subscriber:
+    subscriber = Subscriber.objects.filter(confirm_token=token).first()
+    if subscriber is None:
+        raise NotFound("this confirmation link is not valid")
+    if not subscriber.confirmed:
+        subscriber.confirmed, subscriber.confirmed_at = True, timezone.now()
+        subscriber.save(update_fields=["confirmed", "confirmed_at"])
+    return subscriber
+
+
+def unsubscribe(token: str) -> str:
+    subscriber = Subscriber.objects.filter(unsubscribe_token=token).first()
+    if subscriber is None:
+        raise NotFound("this unsubscribe link is not valid (or you are unsubscribed already)")
+    address = subscriber.address
+    subscriber.delete()
+    return address
+
+
+def remove(subscriber_id: int) -> str:
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        raise NotFound(f"no subscriber {subscriber_id}; `warroom subscribers list` shows them")
+    address = subscriber.address
+    subscriber.delete()
+    return address
+
+
+def fan_out(incident: Incident, entry: Entry) -> int:
+    """Queue the status update for every confirmed subscriber, in the caller's transaction."""
+    from warroom.publicpage.projection import public_incident
+
+    state = public_incident(incident, slice(0, 1))
+    update = next((e for e in state["entries"] if e["id"] == entry.pk), None)
+    if update is None:
+        return 0
+    subject = f"[{state['status_label']}] {state['title']}"
+    text = f"{state['status_label']}: {update['text']}\n\nFollow the incident: {state['url']}"
+    payload = json.dumps(_statuspage_payload(state, update), ensure_ascii=False)
+    count = 0
+    for subscriber in Subscriber.objects.filter(confirmed=True).iterator():
+        webhook = subscriber.kind == Subscriber.Kind.WEBHOOK
+        outbox.queue(
+            idempotency_key=f"{incident.pk}:update:{entry.pk}:{subscriber.pk}",
+            incident=incident,
+            kind=Message.Kind.UPDATE,
+            channel="webhook" if webhook else "email",
+            recipient=subscriber.address,
+            public=True,
+            subject=subject,
+            body=payload if webhook else text,
+            unsubscribe_url=f"{settings.PUBLIC_URL}/unsubscribe/{subscriber.unsubscribe_token}",
+            created_at=timezone.now(),
+        )
+        count += 1
+    return count
+
+
+def _statuspage_payload(state: dict, update: dict) -> dict:
+    """Shaped like Statuspage's incident webhook, so its consumers read it unchanged."""
+    return {
+        "meta": {"generated_at": timezone.now().isoformat()},
+        "page": {"status_indicator": "none" if state["status"] == "resolved" else "major"},
+        "incident": {
+            "id": state["slug"],
+            "name": state["title"],
+            "status": state["status"],
+            "impact": {"S1": "critical", "S2": "major", "S3": "minor", "S4": "minor"}.get(
+                state["severity"], "minor"
+            ),
+            "shortlink": state["url"],
+            "created_at": state["started_at"],
+            "resolved_at": state["resolved_at"],
+            "incident_updates": [
+                {
+                    "id": update["id"],
+                    "status": state["status"],
+                    "body": update["text"],
+                    "created_at": update["occurred_at"],
+                }
+            ],
+        },
+    }
