@@ -59,7 +59,7 @@ def deliver(message_id: int) -> str:
     """Try once to send a message. Safe to run twice: a sent message is not sent again."""
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update(skip_locked=True)
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("incident")
             .filter(pk=message_id, state=Message.State.PENDING)
             .first()

@@ -47,7 +47,7 @@ def _note(
 @transaction.atomic
 def ack(*, incident: Incident | None = None, token: str | None = None, by=None) -> Page:
     """Acknowledge the page: by its link's token, or the latest page of the incident."""
-    pages = Page.objects.select_for_update().select_related("person", "incident")
+    pages = Page.objects.select_for_update(of=("self",)).select_related("person", "incident")
     page = (
         pages.filter(token=token).first()
         if token
@@ -141,7 +141,10 @@ def decide(*, incident: Incident, topic: str, choice: str, by, reason: str = "")
 def approve_message(*, message_id: int, by, approve: bool = True) -> Message:
     """Approve (or reject) a message waiting for a role's approval."""
     message = (
-        Message.objects.select_for_update().select_related("incident").filter(pk=message_id).first()
+        Message.objects.select_for_update(of=("self",))
+        .select_related("incident")
+        .filter(pk=message_id)
+        .first()
     )
     if message is None:
         raise NotFound(f"no message {message_id}; `warroom messages SLUG` lists them")
