@@ -15,6 +15,7 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz),
     path("", include("warroom.publicpage.urls")),
+    path("", include("warroom.subscribers.urls")),
     path("api/v1/", api.urls),
     path("dashboard/", include("warroom.dashboard.urls")),
     path("ack/<str:token>", acknowledge, name="ack"),

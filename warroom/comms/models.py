@@ -34,7 +34,7 @@ class Message(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     channel = models.CharField(max_length=30)  # x, mastodon, bluesky, email, …
-    recipient = models.CharField(max_length=300, blank=True)  # empty for public posts
+    recipient = models.CharField(max_length=500, blank=True)  # empty for public posts
     public = models.BooleanField(default=False)  # public messages pass the redactor
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField()
