@@ -209,3 +209,19 @@ def test_an_unreachable_smtp_server_is_reported(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # tests default to locmem
     email = next(r for r in status() if r["channel"] == "email")
     assert email["reachable"] is False and "refused" in email["reachability"].lower()
+
+
+def test_a_worker_dying_mid_send_leaves_a_lease_that_expires(smtp, paged):
+    from warroom.comms.services import _claim
+
+    assert _claim(paged.pk) is not None  # a worker claimed it, then was killed before sending
+    assert outbox.deliver(paged.pk) == "nothing to do"  # its lease still holds
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert outbox.requeue_lost() == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        assert outbox.requeue_lost() == 1
+        run_pending()
+    paged.refresh_from_db()
+    assert paged.state == Message.State.SENT and paged.lease_until is None
+    assert [a.ok for a in paged.attempts.all()] == [False, True]  # the lost try stays on record
+    assert len(smtp.mails) == 1

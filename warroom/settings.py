@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -196,6 +197,10 @@ DEFAULT_FROM_EMAIL = env.string("WARROOM_EMAIL_FROM", "warroom@localhost")
 # Delivery: retries with exponential backoff and jitter until this many seconds have passed.
 DELIVERY_GIVE_UP_SECONDS = env.integer("WARROOM_DELIVERY_GIVE_UP_SECONDS", 3600, minimum=1)
 DELIVERY_FIRST_RETRY_SECONDS = env.integer("WARROOM_DELIVERY_FIRST_RETRY_SECONDS", 10, minimum=1)
+# A due message whose task has not run this long is enqueued again (its task was lost).
+DELIVERY_LOST_AFTER = timedelta(
+    seconds=env.integer("WARROOM_DELIVERY_LOST_AFTER_SECONDS", 300, minimum=1)
+)
 
 # Webhook URLs may point at private, loopback or link-local addresses (tests, closed networks).
 ALLOW_PRIVATE_WEBHOOKS = env.boolean("WARROOM_ALLOW_PRIVATE_WEBHOOKS", False)

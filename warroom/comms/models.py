@@ -50,6 +50,7 @@ class Message(models.Model):
     # long overdue, as after a worker killed mid-send), when it went, and why it failed.
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     unsubscribe_url = models.URLField(max_length=500, blank=True)  # for messages to subscribers
+    lease_until = models.DateTimeField(null=True, blank=True)  # a worker is sending it until then
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 

@@ -12,14 +12,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from warroom.comms.channels import registry
 from warroom.comms.channels.base import ChannelError
 from warroom.comms.models import DeliveryAttempt, Message
 
-# A try that has not finished this long after it was due was lost with its worker.
-LOST_AFTER = timedelta(minutes=5)
+# How long a worker may take to send one message; past it, the message counts as lost with its
+# worker and another worker may try.
+LEASE = timedelta(minutes=2)
 
 
 def queue(**fields) -> Message:
@@ -56,39 +58,56 @@ def backoff(attempt: int) -> timedelta:
 
 
 def deliver(message_id: int) -> str:
-    """Try once to send a message. Safe to run twice: a sent message is not sent again."""
+    """Try once to send a message. Safe to run twice: a sent message is not sent again.
+
+    The message is claimed with a lease in a short transaction, sent outside any transaction
+    (a slow server must not hold database locks: on SQLite that would stop every writer), and
+    the outcome recorded in a second short transaction. A worker that dies while sending leaves
+    the lease to expire; the recovery sweep then enqueues the message again."""
+    claimed = _claim(message_id)
+    if claimed is None:
+        return "nothing to do"  # sent, failed, not approved, or another worker is sending it
+    message, attempt = claimed
+    channel = registry.get(message.channel)
+    try:
+        if channel is None or not channel.configured()[0]:
+            why = channel.configured()[1] if channel else "no such channel"
+            raise ChannelError(
+                f"channel {message.channel} is not configured: {why}", permanent=True
+            )
+        sent = channel.send(message)
+    except ChannelError as exc:
+        with transaction.atomic():
+            return _failed(message, attempt, exc, now=attempt.started_at)
+    with transaction.atomic():
+        attempt.ok, attempt.code, attempt.finished_at = True, sent.code, timezone.now()
+        attempt.save()
+        message.state, message.sent_at = Message.State.SENT, attempt.finished_at
+        message.next_attempt_at, message.lease_until, message.last_error = None, None, ""
+        message.save(
+            update_fields=["state", "sent_at", "next_attempt_at", "lease_until", "last_error"]
+        )
+    return "sent"
+
+
+def _claim(message_id: int) -> tuple[Message, DeliveryAttempt] | None:
+    now = timezone.now()
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("incident")
             .filter(pk=message_id, state=Message.State.PENDING)
+            .filter(Q(lease_until=None) | Q(lease_until__lt=now))
             .first()
         )
         if message is None:
-            return "nothing to do"  # sent, failed, not approved, or another worker has it
-        now = timezone.now()
+            return None
+        message.lease_until = now + LEASE
+        message.save(update_fields=["lease_until"])
         number = message.attempts.count() + 1
-        attempt = DeliveryAttempt.objects.create(message=message, number=number, started_at=now)
-        channel = registry.get(message.channel)
-        try:
-            if channel is None or not channel.configured()[0]:
-                why = channel.configured()[1] if channel else "no such channel"
-                raise ChannelError(
-                    f"channel {message.channel} is not configured: {why}", permanent=True
-                )
-            sent = channel.send(message)
-        except ChannelError as exc:
-            return _failed(message, attempt, exc, now=now)
-        attempt.ok, attempt.code, attempt.finished_at = True, sent.code, timezone.now()
-        attempt.save()
-        message.state, message.sent_at, message.next_attempt_at = (
-            Message.State.SENT,
-            attempt.finished_at,
-            None,
+        return message, DeliveryAttempt.objects.create(
+            message=message, number=number, started_at=now
         )
-        message.last_error = ""
-        message.save(update_fields=["state", "sent_at", "next_attempt_at", "last_error"])
-        return "sent"
 
 
 def _failed(message: Message, attempt: DeliveryAttempt, exc: ChannelError, *, now: datetime) -> str:
@@ -98,12 +117,13 @@ def _failed(message: Message, attempt: DeliveryAttempt, exc: ChannelError, *, no
     message.last_error = exc.message
     give_up_at = message.created_at + timedelta(seconds=settings.DELIVERY_GIVE_UP_SECONDS)
     retry_at = now + backoff(attempt.number)
+    message.lease_until = None
     if exc.permanent or retry_at > give_up_at:
         message.state, message.next_attempt_at = Message.State.FAILED, None
-        message.save(update_fields=["state", "next_attempt_at", "last_error"])
+        message.save(update_fields=["state", "next_attempt_at", "lease_until", "last_error"])
         _record_failure(message, exc, attempts=attempt.number)
         return "failed"
-    message.save(update_fields=["last_error"])
+    message.save(update_fields=["lease_until", "last_error"])
     _enqueue(message, at=retry_at)
     return "retry"
 
@@ -128,12 +148,18 @@ def _record_failure(message: Message, exc: ChannelError, *, attempts: int) -> No
 
 
 def requeue_lost(*, now: datetime | None = None) -> int:
-    """Enqueue again the pending messages whose try is long overdue (their worker died)."""
+    """Enqueue again the pending messages whose worker died: their lease ran out, or their task
+    never ran though it was due long ago (the task row went with a lost worker or database)."""
     now = now or timezone.now()
-    lost = Message.objects.filter(state=Message.State.PENDING, next_attempt_at__lt=now - LOST_AFTER)
+    lost = Message.objects.filter(state=Message.State.PENDING).filter(
+        Q(lease_until__lt=now)
+        | Q(lease_until=None, next_attempt_at__lt=now - settings.DELIVERY_LOST_AFTER)
+    )
     count = 0
     for message in lost[:500]:
         with transaction.atomic():
+            message.lease_until = None
+            message.save(update_fields=["lease_until"])
             _enqueue(message, at=now)
         count += 1
     return count
