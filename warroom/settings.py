@@ -197,6 +197,9 @@ DEFAULT_FROM_EMAIL = env.string("WARROOM_EMAIL_FROM", "warroom@localhost")
 # Delivery: retries with exponential backoff and jitter until this many seconds have passed.
 DELIVERY_GIVE_UP_SECONDS = env.integer("WARROOM_DELIVERY_GIVE_UP_SECONDS", 3600, minimum=1)
 DELIVERY_FIRST_RETRY_SECONDS = env.integer("WARROOM_DELIVERY_FIRST_RETRY_SECONDS", 10, minimum=1)
+# How long a worker may take to send one message; past it, the message counts as lost with its
+# worker and another worker may try.
+DELIVERY_LEASE = timedelta(seconds=env.integer("WARROOM_DELIVERY_LEASE_SECONDS", 120, minimum=1))
 # A due message whose task has not run this long is enqueued again (its task was lost).
 DELIVERY_LOST_AFTER = timedelta(
     seconds=env.integer("WARROOM_DELIVERY_LOST_AFTER_SECONDS", 300, minimum=1)

@@ -19,10 +19,6 @@ from warroom.comms.channels import registry
 from warroom.comms.channels.base import ChannelError
 from warroom.comms.models import DeliveryAttempt, Message
 
-# How long a worker may take to send one message; past it, the message counts as lost with its
-# worker and another worker may try.
-LEASE = timedelta(minutes=2)
-
 
 def queue(**fields) -> Message:
     """Write a message to the outbox; a pending one is enqueued for delivery with it.
@@ -102,7 +98,7 @@ def _claim(message_id: int) -> tuple[Message, DeliveryAttempt] | None:
         )
         if message is None:
             return None
-        message.lease_until = now + LEASE
+        message.lease_until = now + settings.DELIVERY_LEASE
         message.save(update_fields=["lease_until"])
         number = message.attempts.count() + 1
         return message, DeliveryAttempt.objects.create(
