@@ -154,3 +154,35 @@ def test_unsubscribe_and_remove(db):
     assert not Subscriber.objects.exists()
     other = services.subscribe(address="other@example.com", confirmed=True)
     assert services.remove(other.pk) == "other@example.com"
+
+
+def test_a_receiver_down_for_five_minutes_gets_everything_with_growing_waits(
+    incident, responder, receiver
+):
+    """The receiver answers 500 for five minutes, then recovers: nothing is lost, and the waits
+    between attempts grow (exponential backoff with jitter)."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    services.subscribe(address=receiver.url)
+    receiver.answers = [500] * 100
+    change_status(
+        incident=incident, status="monitoring", message="A fix is deployed.", by=responder
+    )
+    message = Message.objects.get(kind=Message.Kind.UPDATE)
+    start = timezone.now()
+    for second in range(0, 7 * 60, 5):  # the worker looks every 5 s for seven minutes
+        if second >= 5 * 60:
+            receiver.answers = []  # back up
+        with time_machine.travel(start + timedelta(seconds=second)):
+            run_pending()
+        message.refresh_from_db()
+        if message.state == Message.State.SENT:
+            break
+    assert message.state == Message.State.SENT
+    starts = [a.started_at for a in message.attempts.all()]
+    waits = [(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)]
+    assert len(waits) >= 4 and waits[3] > waits[0] * 3  # 10, 20, 40, 80 s … ± jitter
+    assert sum(1 for _, body in receiver.requests) == len(starts)  # one request per attempt
