@@ -205,6 +205,8 @@ DELIVERY_LOST_AFTER = timedelta(
     seconds=env.integer("WARROOM_DELIVERY_LOST_AFTER_SECONDS", 300, minimum=1)
 )
 
+# Slack: an incoming webhook of the workspace (set by operators, so not under the webhook guard).
+SLACK_WEBHOOK_URL = env.string("WARROOM_SLACK_WEBHOOK_URL")
 # Webhook URLs may point at private, loopback or link-local addresses (tests, closed networks).
 ALLOW_PRIVATE_WEBHOOKS = env.boolean("WARROOM_ALLOW_PRIVATE_WEBHOOKS", False)
 

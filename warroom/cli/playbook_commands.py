@@ -113,6 +113,18 @@ def messages(slug, as_json) -> None:
 
 
 @click.command()
+@click.argument("slug")
+@click.argument("text")
+@click.option("--channel", required=True, type=click.Choice(["x", "mastodon", "bluesky", "slack"]))
+def post(slug, text, channel) -> None:
+    """Post publicly (redacted, measured by the channel's rules) through the outbox."""
+    m = Api().post(f"{_incident(slug)}/posts", {"channel": channel, "text": text})
+    click.echo(m["body"])
+    state = "queued" if m["state"] == "pending" else "waiting for approval (`warroom approve ID`)"
+    click.echo(f"Message #{m['id']} to {m['channel']}: {state}")
+
+
+@click.command()
 @click.argument("message_id", type=int)
 @click.option("--reject", is_flag=True, help="Reject instead of approving.")
 def approve(message_id, reject) -> None:
@@ -170,4 +182,4 @@ def playbook_show(file, as_json) -> None:
         )
 
 
-COMMANDS = [checklist, step, ack, decide, live, messages, approve, playbook]
+COMMANDS = [checklist, step, ack, decide, live, messages, post, approve, playbook]

@@ -16,6 +16,7 @@ class Message(models.Model):
         BRIEFING = "briefing", "Support briefing"
         UPDATE = "update", "Status update to subscribers"
         SUBSCRIPTION = "subscription", "Subscription confirmation"
+        POST = "post", "Post"
 
     class State(models.TextChoices):
         AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"

@@ -65,6 +65,11 @@ class MessageOut(Schema):
     created_at: datetime
 
 
+class PostIn(Schema):
+    channel: str
+    text: str
+
+
 class OkOut(Schema):
     detail: str
 
@@ -140,6 +145,16 @@ def live(request, slug: str, payload: LiveIn):
 )
 def messages(request, slug: str):
     return [message_out(m) for m in get_incident(slug).messages.all()]
+
+
+@router.post(
+    "/incidents/{slug}/posts", response={201: MessageOut}, summary="Post publicly to a channel"
+)
+def post(request, slug: str, payload: PostIn):
+    message = services.post_message(
+        incident=get_incident(slug), channel=payload.channel, text=payload.text, by=request.auth
+    )
+    return Reply(201, message_out(message))
 
 
 @router.post("/messages/{message_id}/approve", response=MessageOut, summary="Approve a message")

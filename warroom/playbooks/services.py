@@ -207,3 +207,44 @@ def checklist(incident: Incident, *, now=None) -> list[dict]:
             }
         )
     return items
+
+
+PUBLIC_CHANNELS = ["x", "mastodon", "bluesky", "slack"]
+# Who may post at once (G13: marketing takes over posting when production is busy); anyone else's
+# post waits for the communications role's approval.
+POSTING_ROLES = [Role.COMMUNICATIONS, Role.MARKETING, Role.COMMANDER]
+
+
+@transaction.atomic
+def post_message(*, incident: Incident, channel: str, text: str, by) -> Message:
+    """A public post, redacted and measured by the channel's rules, into the outbox."""
+    import uuid
+
+    from warroom.blameless.services import redactor_for
+    from warroom.comms.composer import LIMITS, compose, too_long_message
+
+    if channel not in PUBLIC_CHANNELS:
+        raise Invalid(f"unknown channel {channel!r}; post to one of {', '.join(PUBLIC_CHANNELS)}")
+    body = redactor_for(incident).redact((text or "").strip()).text
+    if not body:
+        raise Invalid("the post is empty")
+    if channel in LIMITS:
+        composed = compose(channel, body)
+        if not composed.ok:
+            raise Invalid(too_long_message(composed))
+        body = composed.text
+    at_once = by.is_superuser or _holds(incident, by, POSTING_ROLES)
+    message = outbox.queue(
+        idempotency_key=f"{incident.pk}:post:{uuid.uuid4().hex}",
+        incident=incident,
+        kind=Message.Kind.POST,
+        channel=channel,
+        public=True,
+        body=body,
+        state=Message.State.PENDING if at_once else Message.State.AWAITING_APPROVAL,
+        approval_role="" if at_once else Role.COMMUNICATIONS,
+        created_at=timezone.now(),
+    )
+    verb = "queued" if at_once else "waiting for the communications role's approval"
+    _note(incident, f"Post to {channel} {verb} (message {message.pk}).", by, kind="comms")
+    return message

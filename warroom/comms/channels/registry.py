@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from warroom.comms.channels.base import Channel
 from warroom.comms.channels.email.channel import channel as email
+from warroom.comms.channels.slack.channel import channel as slack
 from warroom.comms.channels.webhook.channel import channel as webhook
 
 CHANNELS: dict[str, Channel] = {
     "email": email,
     "webhook": webhook,
+    "slack": slack,
 }
 
 
 # Channels the playbook may name whose adapters are not written yet: listed, never dropped.
-PLANNED = ["slack", "mattermost", "x", "mastodon", "bluesky"]
+PLANNED = ["mattermost", "x", "mastodon", "bluesky"]
 
 
 def get(name: str) -> Channel | None:
