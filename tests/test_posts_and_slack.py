@@ -41,7 +41,7 @@ class FakeSlack:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/services/T000/B000/XXXX"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/services/T000/B000/abc123"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
