@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import shutil
 import statistics
 import subprocess
@@ -20,6 +19,8 @@ from warroom.testing.server import (
     free_port,
     fresh_postgres_database,
     running_server,
+    stop,
+    wait_until_up,
 )
 
 RESULTS = Path(__file__).parent / "results"
@@ -75,39 +76,11 @@ def bench_server(database_url: str | None, serve_args: tuple[str, ...] = ()) -> 
     with contextlib.ExitStack() as stack:
         fresh = stack.enter_context(fresh_postgres_database(database_url)) if database_url else None
         server = stack.enter_context(running_server(database_url=fresh, serve_args=serve_args))
-        home = server.env["WARROOM_HOME"]
         try:
             yield server
         except BaseException:
-            progress(f"the server's home, with its logs, is kept in {home}")
+            progress(f"the server's home, with its logs, is kept in {server.env['WARROOM_HOME']}")
             raise
-    shutil.rmtree(home, ignore_errors=True)
-
-
-def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"warroom serve exited with {process.returncode}")
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"warroom serve did not answer at {url} within {timeout} s")
-
-
-@functools.cache
-def _serve_help(env_key: tuple) -> str:
-    done = subprocess.run(
-        [WARROOM, "serve", "--help"], env=dict(env_key), capture_output=True, text=True
-    )
-    return done.stdout
-
-
-def _has_scheduler(server: Server) -> bool:
-    return "--no-scheduler" in _serve_help(tuple(sorted(server.env.items())))
 
 
 @contextlib.contextmanager
@@ -117,8 +90,7 @@ def another_server(
     """One more `warroom serve` on the same WARROOM_HOME and database as `server`: the data is
     filled once and served with several configurations. Yields its base URL."""
     port = free_port()
-    if _has_scheduler(server):  # the bench server runs the database's one scheduler already
-        serve_args = (*serve_args, "--no-scheduler")
+    serve_args = (*serve_args, "--no-scheduler")  # the bench server runs the scheduler already
     log_path = Path(server.env["WARROOM_HOME"]) / f"serve-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
@@ -129,7 +101,7 @@ def another_server(
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_for(url, process)
+            wait_until_up(url, process)
             yield url
         except Exception as exc:
             kept = RESULTS / log_path.name  # the server's home is removed after the run
@@ -137,9 +109,4 @@ def another_server(
             shutil.copyfile(log_path, kept)
             raise RuntimeError(f"{exc} (server log: {kept})") from exc
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)

@@ -79,7 +79,16 @@ def _server_env(home: str, database_url: str | None, extra: dict[str, str]) -> d
     return env
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -117,16 +126,12 @@ def running_server(
         [WARROOM, "serve", "--port", str(port), *serve_args], env=server_env, stdout=log, stderr=log
     )
     try:
-        _wait_until_up(url, process)
+        wait_until_up(url, process)
         client_env = {**server_env, "WARROOM_URL": url, "WARROOM_TOKEN": token}
         client_env["WARROOM_CONFIG"] = str(Path(home) / "cli-config.json")
         yield Server(url=url, token=token, env=client_env, process=process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
         if sys.exc_info()[0] is None:  # keep the log of a failed run to read
             shutil.rmtree(home, ignore_errors=True)
