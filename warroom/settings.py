@@ -205,8 +205,29 @@ DELIVERY_LOST_AFTER = timedelta(
     seconds=env.integer("WARROOM_DELIVERY_LOST_AFTER_SECONDS", 300, minimum=1)
 )
 
-# Slack: an incoming webhook of the workspace (set by operators, so not under the webhook guard).
+# Channels. Their URLs are set by operators, so they are not under the webhook guard; the
+# *_API_URL settings exist for API-compatible services, proxies and the tests' local fakes.
+# Slack: an incoming webhook, or a bot token and channel for chat.postMessage (preferred if set).
 SLACK_WEBHOOK_URL = env.string("WARROOM_SLACK_WEBHOOK_URL")
+SLACK_BOT_TOKEN = env.string("WARROOM_SLACK_BOT_TOKEN")
+SLACK_CHANNEL = env.string("WARROOM_SLACK_CHANNEL")
+SLACK_API_URL = env.url("WARROOM_SLACK_API_URL", "https://slack.com/api")
+# Mattermost: an incoming webhook.
+MATTERMOST_WEBHOOK_URL = env.url("WARROOM_MATTERMOST_WEBHOOK_URL")
+# X: the four OAuth 1.0a user-context keys of the account that posts (tweepy).
+X_CONSUMER_KEY = env.string("WARROOM_X_CONSUMER_KEY")
+X_CONSUMER_SECRET = env.string("WARROOM_X_CONSUMER_SECRET")
+X_ACCESS_TOKEN = env.string("WARROOM_X_ACCESS_TOKEN")
+X_ACCESS_TOKEN_SECRET = env.string("WARROOM_X_ACCESS_TOKEN_SECRET")
+X_API_URL = env.url("WARROOM_X_API_URL", "https://api.twitter.com")
+# Mastodon: the instance and an access token with the write:statuses scope (Mastodon.py).
+MASTODON_URL = env.url("WARROOM_MASTODON_URL")
+MASTODON_ACCESS_TOKEN = env.string("WARROOM_MASTODON_ACCESS_TOKEN")
+MASTODON_VISIBILITY = env.string("WARROOM_MASTODON_VISIBILITY", "public")
+# Bluesky: the account's handle and an app password (atproto), on this PDS.
+BLUESKY_HANDLE = env.string("WARROOM_BLUESKY_HANDLE")
+BLUESKY_APP_PASSWORD = env.string("WARROOM_BLUESKY_APP_PASSWORD")
+BLUESKY_SERVICE_URL = env.url("WARROOM_BLUESKY_SERVICE_URL", "https://bsky.social")
 # Webhook URLs may point at private, loopback or link-local addresses (tests, closed networks).
 ALLOW_PRIVATE_WEBHOOKS = env.boolean("WARROOM_ALLOW_PRIVATE_WEBHOOKS", False)
 

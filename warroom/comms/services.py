@@ -111,8 +111,12 @@ def _failed(message: Message, attempt: DeliveryAttempt, exc: ChannelError, *, no
     attempt.finished_at = timezone.now()
     attempt.save()
     message.last_error = exc.message
+    if exc.retry_after is not None:
+        message.last_error += f" (retry after {exc.retry_after:.0f} s)"
     give_up_at = message.created_at + timedelta(seconds=settings.DELIVERY_GIVE_UP_SECONDS)
     retry_at = now + backoff(attempt.number)
+    if exc.retry_after is not None:  # the other side said when: never earlier than that
+        retry_at = max(retry_at, now + timedelta(seconds=exc.retry_after))
     message.lease_until = None
     if exc.permanent or retry_at > give_up_at:
         message.state, message.next_attempt_at = Message.State.FAILED, None

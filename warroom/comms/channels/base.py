@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 from warroom.comms.models import Message
@@ -10,13 +13,22 @@ from warroom.comms.models import Message
 
 class ChannelError(Exception):
     """A delivery that did not happen. `permanent`: retrying cannot help (a refused address, a
-    revoked token); otherwise the dispatcher retries with backoff."""
+    revoked token); otherwise the dispatcher retries with backoff, and not before `retry_after`
+    seconds when the other side said how long to wait (a rate limit)."""
 
-    def __init__(self, message: str, *, permanent: bool = False, code: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        code: str = "",
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.code = code  # a response code, when the other side gave one
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -38,3 +50,23 @@ class Channel(Protocol):
 
     def send(self, message: Message) -> Sent:
         """Deliver one message or raise ChannelError."""
+
+
+def retry_after(headers: Mapping[str, str], *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date, RFC 9110), or from
+    a rate-limit reset time in epoch seconds (X-RateLimit-Reset / ratelimit-reset)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    now = now or datetime.now(UTC)
+    value = (lowered.get("retry-after") or "").strip()
+    if value:
+        if value.isdigit():
+            return float(value)
+        try:
+            return max((parsedate_to_datetime(value) - now).total_seconds(), 0.0)
+        except (TypeError, ValueError):
+            return None
+    for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
+        reset = (lowered.get(name) or "").strip()
+        if reset.isdigit():
+            return max(float(reset) - now.timestamp(), 0.0)
+    return None

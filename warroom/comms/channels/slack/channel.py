@@ -6,7 +6,7 @@ from django.conf import settings
 from slack_sdk.errors import SlackRequestError
 from slack_sdk.webhook import WebhookClient
 
-from warroom.comms.channels.base import ChannelError, Sent
+from warroom.comms.channels.base import ChannelError, Sent, retry_after
 from warroom.comms.models import Message
 
 
@@ -36,10 +36,12 @@ class SlackChannel:
         # Slack answers 429 with Retry-After when rate-limited; 5xx may pass; other 4xx
         # (invalid_token, channel_not_found, no_text) will not change by asking again.
         transient = code == 429 or code >= 500
-        detail = f"Slack answered {code}: {response.body}"
-        if code == 429:
-            detail += f" (retry after {response.headers.get('retry-after', '?')} s)"
-        raise ChannelError(detail, permanent=not transient, code=str(code))
+        raise ChannelError(
+            f"Slack answered {code}: {response.body}",
+            permanent=not transient,
+            code=str(code),
+            retry_after=retry_after(response.headers),
+        )
 
 
 channel = SlackChannel()
