@@ -1,9 +1,8 @@
-"""`warroom post`: public posts redacted and measured by the channel's rules; Slack's incoming
-webhook adapter against a local server that answers like Slack (200 "ok", 429, 404)."""
+"""`warroom post`: public posts redacted and measured by the channel's rules; the Slack (incoming
+webhook and chat.postMessage) and Mattermost adapters against local servers that answer like
+Slack and Mattermost, rate limits and dead hooks included."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import timedelta
 
 import pytest
 
@@ -13,44 +12,31 @@ from warroom.comms.services import deliver
 from warroom.incidents.services import assign_role
 from warroom.lib.errors import Invalid
 from warroom.playbooks.services import post_message
+from warroom.testing.fakes.mattermost import FakeMattermost
+from warroom.testing.fakes.slack import FakeSlack
 
 pytestmark = pytest.mark.django_db
 
 
-class FakeSlack:
-    """Speaks Slack's incoming-webhook answers: 200 "ok", 429 with Retry-After, 404 no_service."""
-
-    def __init__(self):
-        self.posts: list[dict] = []
-        self.answers: list[tuple[int, str]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                assert self.headers["Content-Type"].startswith("application/json")
-                fake.posts.append(body)
-                code, text = fake.answers.pop(0) if fake.answers else (200, "ok")
-                self.send_response(code)
-                if code == 429:
-                    self.send_header("Retry-After", "30")
-                self.end_headers()
-                self.wfile.write(text.encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/services/T000/B000/abc123"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+@pytest.fixture
+def slack(settings):
+    with FakeSlack() as fake:
+        settings.SLACK_WEBHOOK_URL = fake.webhook_url
+        yield fake
 
 
 @pytest.fixture
-def slack(settings):
-    fake = FakeSlack()
-    settings.SLACK_WEBHOOK_URL = fake.url
-    yield fake
-    fake.server.shutdown()
+def slack_bot(settings, slack):
+    settings.SLACK_BOT_TOKEN, settings.SLACK_CHANNEL = slack.token, "#incidents"
+    settings.SLACK_API_URL = slack.api_url
+    return slack
+
+
+@pytest.fixture
+def mattermost(settings):
+    with FakeMattermost() as fake:
+        settings.MATTERMOST_WEBHOOK_URL = fake.webhook_url
+        yield fake
 
 
 @pytest.fixture
@@ -66,15 +52,22 @@ def test_a_post_is_redacted_and_goes_to_slack(commanded, responder, slack):
     assert message.state == Message.State.PENDING and message.public
     assert message.body == "Engineer 1 restarted db1; back soon."
     assert deliver(message.pk) == "sent"
-    assert slack.posts == [{"text": "Engineer 1 restarted db1; back soon.", "unfurl_links": False}]
+    assert slack.hook_posts == [
+        {"text": "Engineer 1 restarted db1; back soon.", "unfurl_links": False}
+    ]
 
 
-def test_slack_rate_limit_is_retried_and_a_dead_hook_fails(commanded, responder, slack):
-    slack.answers = [(429, "rate_limited"), (404, "no_service")]
+def test_slack_rate_limit_is_retried_no_sooner_than_asked_and_a_dead_hook_fails(
+    commanded, responder, slack
+):
+    slack.rate_limit(seconds=300)
+    slack.script((404, {}, "no_service"))
     message = post_message(incident=commanded, channel="slack", text="Update.", by=responder)
     assert deliver(message.pk) == "retry"
     message.refresh_from_db()
-    assert "retry after 30" in message.last_error
+    assert "retry after 300 s" in message.last_error
+    waited = message.next_attempt_at - message.attempts.get().started_at
+    assert waited >= timedelta(seconds=300)  # not the 10 s of the first backoff step
     message.lease_until = None
     message.save()
     assert deliver(message.pk) == "failed"
@@ -128,3 +121,70 @@ def test_post_through_the_api(commanded, api):
         "post", f"/incidents/{commanded.slug}/posts", {"channel": "bluesky", "text": "é" * 301}
     )
     assert too_long.status_code == 422 and "301 of 300" in too_long.json()["detail"]
+
+
+def test_chat_post_message_with_a_bot_token(commanded, responder, slack_bot):
+    message = post_message(incident=commanded, channel="slack", text="Fixed.", by=responder)
+    assert deliver(message.pk) == "sent"
+    (call,) = slack_bot.calls("POST", "/api/chat.postMessage")
+    assert call.headers["authorization"] == "Bearer xoxb-test-token"
+    assert slack_bot.messages == [
+        {"channel": "#incidents", "text": "Fixed.", "unfurl_links": False}
+    ]
+    assert slack_bot.hook_posts == []  # the bot token wins over the webhook
+
+
+@pytest.mark.parametrize(
+    "setting, value, hint",
+    [
+        ("SLACK_BOT_TOKEN", "xoxb-revoked", "check WARROOM_SLACK_BOT_TOKEN"),
+        ("SLACK_CHANNEL", "#nowhere", "check WARROOM_SLACK_CHANNEL"),
+    ],
+)
+def test_chat_post_message_refusals_fail_at_once_with_a_hint(
+    commanded, responder, slack_bot, settings, setting, value, hint
+):
+    setattr(settings, setting, value)
+    message = post_message(incident=commanded, channel="slack", text="Fixed.", by=responder)
+    assert deliver(message.pk) == "failed"
+    message.refresh_from_db()
+    assert hint in message.last_error and message.attempts.get().permanent
+
+
+def test_chat_post_message_rate_limit_waits(commanded, responder, slack_bot):
+    slack_bot.rate_limit(seconds=45)
+    message = post_message(incident=commanded, channel="slack", text="Fixed.", by=responder)
+    assert deliver(message.pk) == "retry"
+    message.refresh_from_db()
+    assert message.attempts.get().code == "429" and "ratelimited" in message.last_error
+    assert message.next_attempt_at - message.attempts.get().started_at >= timedelta(seconds=45)
+    message.lease_until = None
+    message.save()
+    assert deliver(message.pk) == "sent"
+
+
+def test_slack_reachability_signs_in_with_the_bot(slack_bot, settings):
+    from warroom.comms.channels.slack.channel import channel
+
+    assert channel.reachable() == (True, "signed in as warroom in Example")
+    settings.SLACK_BOT_TOKEN = "xoxb-wrong"
+    ok, why = channel.reachable()
+    assert not ok and "invalid_auth" in why
+
+
+def test_mattermost_post_rate_limit_and_dead_hook(commanded, responder, mattermost, settings):
+    message = post_message(incident=commanded, channel="mattermost", text="Fixed.", by=responder)
+    assert deliver(message.pk) == "sent"
+    assert mattermost.posts == [{"text": "Fixed.", "username": "warroom"}]
+
+    mattermost.rate_limit(seconds=20)
+    again = post_message(incident=commanded, channel="mattermost", text="Still.", by=responder)
+    assert deliver(again.pk) == "retry"
+    again.refresh_from_db()
+    assert again.next_attempt_at - again.attempts.get().started_at >= timedelta(seconds=20)
+
+    settings.MATTERMOST_WEBHOOK_URL = mattermost.url + "/hooks/deleted"
+    dead = post_message(incident=commanded, channel="mattermost", text="Gone.", by=responder)
+    assert deliver(dead.pk) == "failed"
+    dead.refresh_from_db()
+    assert dead.last_error == "Mattermost answered 400: Invalid webhook."

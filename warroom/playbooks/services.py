@@ -209,7 +209,7 @@ def checklist(incident: Incident, *, now=None) -> list[dict]:
     return items
 
 
-PUBLIC_CHANNELS = ["x", "mastodon", "bluesky", "slack"]
+PUBLIC_CHANNELS = ["x", "mastodon", "bluesky", "slack", "mattermost"]
 # Who may post at once (G13: marketing takes over posting when production is busy); anyone else's
 # post waits for the communications role's approval.
 POSTING_ROLES = [Role.COMMUNICATIONS, Role.MARKETING, Role.COMMANDER]

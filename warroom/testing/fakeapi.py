@@ -66,11 +66,11 @@ class FakeAPI:
         self._lock = threading.Lock()
         self._routes = []
         for name in dir(type(self)):
-            handler = getattr(self, name)
-            if hasattr(handler, "route"):
-                method, pattern = handler.route
+            declared = getattr(type(self), name)  # on the class: properties stay unevaluated
+            if hasattr(declared, "route"):
+                method, pattern = declared.route
                 regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
-                self._routes.append((method, re.compile(f"^{regex}$"), handler))
+                self._routes.append((method, re.compile(f"^{regex}$"), getattr(self, name)))
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"

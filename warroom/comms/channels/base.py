@@ -68,5 +68,7 @@ def retry_after(headers: Mapping[str, str], *, now: datetime | None = None) -> f
     for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
         reset = (lowered.get(name) or "").strip()
         if reset.isdigit():
-            return max(float(reset) - now.timestamp(), 0.0)
+            # Most APIs send the reset as epoch seconds; some (Mattermost) as seconds from now.
+            seconds = float(reset)
+            return max(seconds - now.timestamp(), 0.0) if seconds > 1e9 else seconds
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from warroom.comms.channels.base import Channel
 from warroom.comms.channels.email.channel import channel as email
+from warroom.comms.channels.mattermost.channel import channel as mattermost
 from warroom.comms.channels.slack.channel import channel as slack
 from warroom.comms.channels.webhook.channel import channel as webhook
 
@@ -12,11 +13,12 @@ CHANNELS: dict[str, Channel] = {
     "email": email,
     "webhook": webhook,
     "slack": slack,
+    "mattermost": mattermost,
 }
 
 
 # Channels the playbook may name whose adapters are not written yet: listed, never dropped.
-PLANNED = ["mattermost", "x", "mastodon", "bluesky"]
+PLANNED = ["x", "mastodon", "bluesky"]
 
 
 def get(name: str) -> Channel | None:
