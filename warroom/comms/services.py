@@ -8,16 +8,23 @@ A worker killed mid-send leaves the message pending; the recovery sweep enqueues
 from __future__ import annotations
 
 import random
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from warroom.comms.channels import registry
-from warroom.comms.channels.base import ChannelError
+from warroom.comms.channels.base import Channel, ChannelError, Sent
 from warroom.comms.models import DeliveryAttempt, Message
+
+# Messages per delivery task in a fan-out: one claim, one SMTP connection or HTTP pool, and
+# one write of the outcomes for all of them. Small enough that several workers share a
+# fan-out and that a killed worker takes few leases with it.
+BATCH = 200
 
 
 def queue(**fields) -> Message:
@@ -27,24 +34,54 @@ def queue(**fields) -> Message:
     with transaction.atomic():
         message, created = Message.objects.get_or_create(idempotency_key=key, defaults=fields)
         if created and message.state == Message.State.PENDING:
-            _enqueue(message, at=message.created_at)
+            _enqueue([message], at=message.created_at)
     return message
+
+
+def queue_many(messages: Sequence[Message]) -> int:
+    """Write many messages at once (a fan-out) in the caller's transaction, with one delivery task
+    per BATCH of them. Idempotent like queue(): messages whose key exists already are skipped.
+    Returns how many were written."""
+    existing: set[str] = set()
+    for chunk in _chunks([m.idempotency_key for m in messages], 500):
+        existing.update(
+            Message.objects.filter(idempotency_key__in=chunk).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+    fresh = [m for m in messages if m.idempotency_key not in existing]
+    now = timezone.now()
+    with transaction.atomic():
+        created = Message.objects.bulk_create(fresh, batch_size=500)
+        for chunk in _chunks(created, BATCH):
+            _enqueue(chunk, at=now)
+    return len(created)
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def release(message: Message, *, now: datetime | None = None) -> None:
     """An approved message goes out."""
     message.state = Message.State.PENDING
     message.save(update_fields=["state"])
-    _enqueue(message, at=now or timezone.now())
+    _enqueue([message], at=now or timezone.now())
 
 
-def _enqueue(message: Message, *, at: datetime) -> None:
-    from warroom.comms.tasks import deliver
+def _enqueue(messages: list[Message], *, at: datetime) -> None:
+    """One delivery task for these messages, due at `at`."""
+    from warroom.comms.tasks import deliver, deliver_batch
 
-    message.next_attempt_at = at
-    message.save(update_fields=["next_attempt_at"])
-    task = deliver if at <= timezone.now() else deliver.using(run_after=at)
-    task.enqueue(message.pk)
+    for message in messages:
+        message.next_attempt_at = at
+    ids = [m.pk for m in messages]
+    Message.objects.filter(pk__in=ids).update(next_attempt_at=at)
+    task = deliver.using() if len(ids) == 1 else deliver_batch.using()
+    if at > timezone.now():
+        task = task.using(run_after=at)
+    task.enqueue(ids[0] if len(ids) == 1 else ids)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -54,78 +91,132 @@ def backoff(attempt: int) -> timedelta:
 
 
 def deliver(message_id: int) -> str:
-    """Try once to send a message. Safe to run twice: a sent message is not sent again.
+    """Try once to send one message: "sent", "retry", "failed", or "nothing to do" (sent,
+    failed, not approved, or another worker is sending it). Safe to run twice."""
+    outcomes = deliver_batch([message_id])
+    return outcomes[0] if outcomes else "nothing to do"
 
-    The message is claimed with a lease in a short transaction, sent outside any transaction
+
+def deliver_batch(message_ids: Sequence[int]) -> list[str]:
+    """Try once to send each of these messages that is still pending and not leased; the
+    outcome of each one claimed ("sent", "retry" or "failed").
+
+    The messages are claimed with a lease in a short transaction, sent outside any transaction
     (a slow server must not hold database locks: on SQLite that would stop every writer), and
-    the outcome recorded in a second short transaction. A worker that dies while sending leaves
-    the lease to expire; the recovery sweep then enqueues the message again."""
-    claimed = _claim(message_id)
-    if claimed is None:
-        return "nothing to do"  # sent, failed, not approved, or another worker is sending it
-    message, attempt = claimed
-    channel = registry.get(message.channel)
-    try:
-        if channel is None or not channel.configured()[0]:
-            why = channel.configured()[1] if channel else "no such channel"
-            raise ChannelError(
-                f"channel {message.channel} is not configured: {why}", permanent=True
-            )
-        sent = channel.send(message)
-    except ChannelError as exc:
-        with transaction.atomic():
-            return _failed(message, attempt, exc, now=attempt.started_at)
-    with transaction.atomic():
-        attempt.ok, attempt.code, attempt.finished_at = True, sent.code, timezone.now()
-        attempt.save()
-        message.state, message.sent_at = Message.State.SENT, attempt.finished_at
-        message.next_attempt_at, message.lease_until, message.last_error = None, None, ""
-        message.save(
-            update_fields=["state", "sent_at", "next_attempt_at", "lease_until", "last_error"]
-        )
-    return "sent"
+    the outcomes recorded in a second short transaction. A worker that dies while sending leaves
+    the leases to expire; the recovery sweep then enqueues those messages again."""
+    by_channel: dict[str, list[tuple[Message, DeliveryAttempt]]] = defaultdict(list)
+    for message, attempt in _claim(message_ids):
+        by_channel[message.channel].append((message, attempt))
+    outcomes = []
+    for name, claimed in by_channel.items():
+        results = _send(registry.get(name), name, [message for message, _ in claimed])
+        outcomes += _record(claimed, results)
+    return outcomes
 
 
-def _claim(message_id: int) -> tuple[Message, DeliveryAttempt] | None:
+def _claim(message_ids: Sequence[int]) -> list[tuple[Message, DeliveryAttempt]]:
     now = timezone.now()
     with transaction.atomic():
-        message = (
+        messages = list(
             Message.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("incident")
-            .filter(pk=message_id, state=Message.State.PENDING)
+            .filter(pk__in=message_ids, state=Message.State.PENDING)
             .filter(Q(lease_until=None) | Q(lease_until__lt=now))
-            .first()
         )
-        if message is None:
-            return None
-        message.lease_until = now + settings.DELIVERY_LEASE
-        message.save(update_fields=["lease_until"])
-        number = message.attempts.count() + 1
-        return message, DeliveryAttempt.objects.create(
-            message=message, number=number, started_at=now
+        if not messages:
+            return []
+        lease_until = now + settings.DELIVERY_LEASE
+        Message.objects.filter(pk__in=[m.pk for m in messages]).update(lease_until=lease_until)
+        tried = dict(
+            DeliveryAttempt.objects.filter(message__in=messages)
+            .values_list("message")
+            .annotate(Count("id"))
         )
+        attempts = DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(message=m, number=tried.get(m.pk, 0) + 1, started_at=now)
+            for m in messages
+        )
+    for message in messages:
+        message.lease_until = lease_until
+    return list(zip(messages, attempts, strict=True))
 
 
-def _failed(message: Message, attempt: DeliveryAttempt, exc: ChannelError, *, now: datetime) -> str:
+def _send(
+    channel: Channel | None, name: str, messages: list[Message]
+) -> list[tuple[Sent | ChannelError, datetime]]:
+    """Each message's result and when it came. Channels that can reuse a connection for many
+    messages (SMTP, an HTTP pool) implement send_many; the others get one send at a time."""
+    configured, why = channel.configured() if channel else (False, "no such channel")
+    if not configured:
+        refusal = ChannelError(f"channel {name} is not configured: {why}", permanent=True)
+        return [(refusal, timezone.now()) for _ in messages]
+    if hasattr(channel, "send_many"):
+        return channel.send_many(messages)
+    results = []
+    for message in messages:
+        try:
+            result = channel.send(message)
+        except ChannelError as exc:
+            result = exc
+        results.append((result, timezone.now()))
+    return results
+
+
+def _record(
+    claimed: list[tuple[Message, DeliveryAttempt]],
+    results: list[tuple[Sent | ChannelError, datetime]],
+) -> list[str]:
+    sent_messages, sent_attempts, retries, outcomes = [], [], [], []
+    for (message, attempt), (result, at) in zip(claimed, results, strict=True):
+        if isinstance(result, ChannelError):
+            with transaction.atomic():
+                retry_at = _failed(message, attempt, result, at=at)
+            if retry_at is None:
+                outcomes.append("failed")
+            else:
+                retries.append((message, retry_at))
+                outcomes.append("retry")
+            continue
+        attempt.ok, attempt.code, attempt.finished_at = True, result.code, at
+        message.state, message.sent_at = Message.State.SENT, at
+        message.next_attempt_at, message.lease_until, message.last_error = None, None, ""
+        sent_messages.append(message)
+        sent_attempts.append(attempt)
+        outcomes.append("sent")
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_update(sent_attempts, ["ok", "code", "finished_at"])
+        Message.objects.bulk_update(
+            sent_messages, ["state", "sent_at", "next_attempt_at", "lease_until", "last_error"]
+        )
+        if retries:
+            # One retry task for the batch, when the last of them is due: jitter spreads
+            # retries between batches, and a channel that is down fails them all alike.
+            _enqueue([m for m, _ in retries], at=max(at for _, at in retries))
+    return outcomes
+
+
+def _failed(
+    message: Message, attempt: DeliveryAttempt, exc: ChannelError, *, at: datetime
+) -> datetime | None:
+    """Record a failed try; when to try again, or None when the message failed for good."""
     attempt.error, attempt.code, attempt.permanent = exc.message, exc.code, exc.permanent
-    attempt.finished_at = timezone.now()
-    attempt.save()
+    attempt.finished_at = at
+    attempt.save(update_fields=["error", "code", "permanent", "finished_at"])
     message.last_error = exc.message
-    if exc.retry_after is not None:
-        message.last_error += f" (retry after {exc.retry_after:.0f} s)"
-    give_up_at = message.created_at + timedelta(seconds=settings.DELIVERY_GIVE_UP_SECONDS)
-    retry_at = now + backoff(attempt.number)
+    retry_at = attempt.started_at + backoff(attempt.number)
     if exc.retry_after is not None:  # the other side said when: never earlier than that
-        retry_at = max(retry_at, now + timedelta(seconds=exc.retry_after))
+        message.last_error += f" (retry after {exc.retry_after:.0f} s)"
+        retry_at = max(retry_at, attempt.started_at + timedelta(seconds=exc.retry_after))
     message.lease_until = None
+    give_up_at = message.created_at + timedelta(seconds=settings.DELIVERY_GIVE_UP_SECONDS)
     if exc.permanent or retry_at > give_up_at:
         message.state, message.next_attempt_at = Message.State.FAILED, None
         message.save(update_fields=["state", "next_attempt_at", "lease_until", "last_error"])
         _record_failure(message, exc, attempts=attempt.number)
-        return "failed"
+        return None
     message.save(update_fields=["lease_until", "last_error"])
-    _enqueue(message, at=retry_at)
-    return "retry"
+    return retry_at
 
 
 def _record_failure(message: Message, exc: ChannelError, *, attempts: int) -> None:
@@ -151,15 +242,14 @@ def requeue_lost(*, now: datetime | None = None) -> int:
     """Enqueue again the pending messages whose worker died: their lease ran out, or their task
     never ran though it was due long ago (the task row went with a lost worker or database)."""
     now = now or timezone.now()
-    lost = Message.objects.filter(state=Message.State.PENDING).filter(
-        Q(lease_until__lt=now)
-        | Q(lease_until=None, next_attempt_at__lt=now - settings.DELIVERY_LOST_AFTER)
+    lost = list(
+        Message.objects.filter(state=Message.State.PENDING).filter(
+            Q(lease_until__lt=now)
+            | Q(lease_until=None, next_attempt_at__lt=now - settings.DELIVERY_LOST_AFTER)
+        )[:5000]
     )
-    count = 0
-    for message in lost[:500]:
+    for chunk in _chunks(lost, BATCH):
         with transaction.atomic():
-            message.lease_until = None
-            message.save(update_fields=["lease_until"])
-            _enqueue(message, at=now)
-        count += 1
-    return count
+            Message.objects.filter(pk__in=[m.pk for m in chunk]).update(lease_until=None)
+            _enqueue(chunk, at=now)
+    return len(lost)

@@ -42,14 +42,26 @@ def check_public_url(url: str) -> str:
     return url
 
 
+def client(**options) -> httpx.Client:
+    """A client with warroom's timeouts that does not follow redirects (a redirect could lead a
+    checked URL to a private address); reuse one for many requests to keep connections."""
+    return httpx.Client(timeout=TIMEOUT, follow_redirects=False, **options)
+
+
 def post_json(
-    url: str, body: str, headers: dict[str, str], *, user_supplied: bool
+    url: str,
+    body: str,
+    headers: dict[str, str],
+    *,
+    user_supplied: bool,
+    via: httpx.Client | None = None,
 ) -> httpx.Response:
-    """POST a JSON body. User-supplied URLs are checked again at send time (DNS may have changed)
-    and redirects are not followed."""
+    """POST a JSON body, through `via` or a client of its own. User-supplied URLs are checked
+    again at send time (DNS may have changed)."""
     if user_supplied:
         check_public_url(url)
-    with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
-        return client.post(
-            url, content=body.encode(), headers={"Content-Type": "application/json", **headers}
-        )
+    headers = {"Content-Type": "application/json", **headers}
+    if via is not None:
+        return via.post(url, content=body.encode(), headers=headers)
+    with client() as own:
+        return own.post(url, content=body.encode(), headers=headers)

@@ -109,10 +109,9 @@ def fan_out(incident: Incident, entry: Entry) -> int:
     subject = f"[{state['status_label']}] {state['title']}"
     text = f"{state['status_label']}: {update['text']}\n\nFollow the incident: {state['url']}"
     payload = json.dumps(_statuspage_payload(state, update), ensure_ascii=False)
-    count = 0
-    for subscriber in Subscriber.objects.filter(confirmed=True).iterator():
-        webhook = subscriber.kind == Subscriber.Kind.WEBHOOK
-        outbox.queue(
+    now = timezone.now()
+    messages = [
+        Message(
             idempotency_key=f"{incident.pk}:update:{entry.pk}:{subscriber.pk}",
             incident=incident,
             kind=Message.Kind.UPDATE,
@@ -122,10 +121,12 @@ def fan_out(incident: Incident, entry: Entry) -> int:
             subject=subject,
             body=payload if webhook else text,
             unsubscribe_url=f"{settings.PUBLIC_URL}/unsubscribe/{subscriber.unsubscribe_token}",
-            created_at=timezone.now(),
+            created_at=now,
         )
-        count += 1
-    return count
+        for subscriber in Subscriber.objects.filter(confirmed=True).iterator(chunk_size=2000)
+        for webhook in [subscriber.kind == Subscriber.Kind.WEBHOOK]
+    ]
+    return outbox.queue_many(messages)
 
 
 def _statuspage_payload(state: dict, update: dict) -> dict:

@@ -3,13 +3,16 @@ own secret), posted through the guarded outbound HTTP module."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
 import httpx
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from warroom.comms.channels.base import ChannelError, Sent
+from warroom.comms.channels.base import ChannelError, Sent, retry_after
 from warroom.comms.models import Message
-from warroom.lib.http import UnsafeURL, check_public_url, post_json
+from warroom.lib import http
 
 
 class WebhookChannel:
@@ -22,32 +25,65 @@ class WebhookChannel:
         return True, "checked per delivery"
 
     def send(self, message: Message) -> Sent:
+        ((result, _),) = self.send_many([message])
+        if isinstance(result, ChannelError):
+            raise result
+        return result
+
+    def send_many(self, messages: list[Message]) -> list[tuple[Sent | ChannelError, datetime]]:
+        """Several at a time through one connection pool: receivers are slow, not busy."""
         from warroom.subscribers.models import Subscriber
 
-        subscriber = Subscriber.objects.filter(kind="webhook", address=message.recipient).first()
-        if subscriber is None:
-            raise ChannelError(f"{message.recipient} unsubscribed", permanent=True)
-        now = timezone.now()
-        signature = Webhook(subscriber.secret).sign(message.idempotency_key, now, message.body)
-        headers = {
-            "webhook-id": message.idempotency_key,
-            "webhook-timestamp": str(int(now.timestamp())),
-            "webhook-signature": signature,
-            "User-Agent": "warroom-webhooks",
-        }
-        try:
-            check_public_url(message.recipient)
-            response = post_json(message.recipient, message.body, headers, user_supplied=True)
-        except UnsafeURL as exc:
-            raise ChannelError(str(exc), permanent=True) from None
-        except httpx.HTTPError as exc:
-            raise ChannelError(f"{type(exc).__name__}: {exc}") from None
-        code = response.status_code
-        if 200 <= code < 300:
-            return Sent(code=str(code))
-        # 408, 429 and 5xx may pass later; any other answer will not change by asking again.
-        transient = code in (408, 429) or code >= 500
-        raise ChannelError(f"the receiver answered {code}", permanent=not transient, code=str(code))
+        secrets = dict(
+            Subscriber.objects.filter(
+                kind="webhook", address__in={m.recipient for m in messages}
+            ).values_list("address", "secret")
+        )
+        with http.client(limits=httpx.Limits(max_connections=CONCURRENCY)) as via:
+
+            def one(message: Message) -> tuple[Sent | ChannelError, datetime]:
+                try:
+                    result = _post(message, secrets.get(message.recipient), via)
+                except ChannelError as exc:
+                    result = exc
+                return result, timezone.now()
+
+            with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+                return list(pool.map(one, messages))
+
+
+CONCURRENCY = 16
+
+
+def _post(message: Message, secret: str | None, via: httpx.Client) -> Sent:
+    if secret is None:
+        raise ChannelError(f"{message.recipient} unsubscribed", permanent=True)
+    now = timezone.now()
+    signature = Webhook(secret).sign(message.idempotency_key, now, message.body)
+    headers = {
+        "webhook-id": message.idempotency_key,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signature,
+        "User-Agent": "warroom-webhooks",
+    }
+    try:
+        response = http.post_json(
+            message.recipient, message.body, headers, user_supplied=True, via=via
+        )
+    except http.UnsafeURL as exc:
+        raise ChannelError(str(exc), permanent=True) from None
+    except httpx.HTTPError as exc:
+        raise ChannelError(f"{type(exc).__name__}: {exc}") from None
+    code = response.status_code
+    if 200 <= code < 300:
+        return Sent(code=str(code))
+    # 408, 429 and 5xx may pass later; any other answer will not change by asking again.
+    raise ChannelError(
+        f"the receiver answered {code}",
+        permanent=not (code in (408, 429) or code >= 500),
+        code=str(code),
+        retry_after=retry_after(response.headers),
+    )
 
 
 channel = WebhookChannel()
