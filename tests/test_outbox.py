@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -14,30 +13,10 @@ from warroom.comms import services as outbox
 from warroom.comms.models import DeliveryAttempt, Message
 from warroom.comms.worker import run_pending
 from warroom.incidents.services import declare
+from warroom.testing.fakes.smtp import SMTPSink
 from warroom.testing.server import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-class Sink:
-    """Collects mails; `refuse` makes it answer 550 to RCPT, `busy` 451."""
-
-    def __init__(self):
-        self.mails = []
-        self.refuse = False
-        self.busy = False
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return "550 5.1.1 no such user"
-        if self.busy:
-            return "451 4.3.0 try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.mails.append((envelope.rcpt_tos, envelope.content.decode()))
-        return "250 OK"
 
 
 @pytest.fixture(autouse=True)
@@ -51,15 +30,11 @@ def _worker_keeps_the_test_connection(monkeypatch):
 
 @pytest.fixture
 def smtp(settings):
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_CONFIGURED = True
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    yield sink
-    controller.stop()
+    with SMTPSink() as sink:
+        settings.EMAIL_CONFIGURED = True
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        yield sink
 
 
 @pytest.fixture
@@ -193,12 +168,13 @@ def test_channels_are_listed_with_their_state(smtp):
 
     rows = {r["channel"]: r for r in status()}
     assert rows["email"]["configured"] and rows["email"]["reachable"]
-    assert rows["x"] == {
-        "channel": "x",
+    assert rows["mattermost"] == {
+        "channel": "mattermost",
         "configured": False,
-        "detail": "no adapter yet",
+        "detail": "set WARROOM_MATTERMOST_WEBHOOK_URL to an incoming webhook URL",
         "reachable": None,
     }
+    assert set(rows) == {"email", "webhook", "slack", "mattermost", "x", "mastodon", "bluesky"}
 
 
 def test_an_unreachable_smtp_server_is_reported(settings):
@@ -206,7 +182,9 @@ def test_an_unreachable_smtp_server_is_reported(settings):
 
     settings.EMAIL_CONFIGURED = True
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # tests default to locmem
+    settings.EMAIL_BACKEND = (
+        "django.core.mail.backends.smtp.EmailBackend"  # tests default to locmem
+    )
     email = next(r for r in status() if r["channel"] == "email")
     assert email["reachable"] is False and "refused" in email["reachability"].lower()
 
@@ -214,7 +192,7 @@ def test_an_unreachable_smtp_server_is_reported(settings):
 def test_a_worker_dying_mid_send_leaves_a_lease_that_expires(smtp, paged):
     from warroom.comms.services import _claim
 
-    assert _claim(paged.pk) is not None  # a worker claimed it, then was killed before sending
+    assert _claim([paged.pk])  # a worker claimed it, then was killed before sending
     assert outbox.deliver(paged.pk) == "nothing to do"  # its lease still holds
     with time_machine.travel(timezone.now() + timedelta(minutes=1)):
         assert outbox.requeue_lost() == 0

@@ -4,21 +4,27 @@ line here (CONTRIBUTING.md has the checklist)."""
 from __future__ import annotations
 
 from warroom.comms.channels.base import Channel
+from warroom.comms.channels.bluesky.channel import channel as bluesky
 from warroom.comms.channels.email.channel import channel as email
+from warroom.comms.channels.mastodon.channel import channel as mastodon
 from warroom.comms.channels.mattermost.channel import channel as mattermost
 from warroom.comms.channels.slack.channel import channel as slack
 from warroom.comms.channels.webhook.channel import channel as webhook
+from warroom.comms.channels.x.channel import channel as x
 
 CHANNELS: dict[str, Channel] = {
     "email": email,
     "webhook": webhook,
     "slack": slack,
     "mattermost": mattermost,
+    "x": x,
+    "mastodon": mastodon,
+    "bluesky": bluesky,
 }
 
 
 # Channels the playbook may name whose adapters are not written yet: listed, never dropped.
-PLANNED = ["x", "mastodon", "bluesky"]
+PLANNED: list[str] = []
 
 
 def get(name: str) -> Channel | None:
