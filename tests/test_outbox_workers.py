@@ -6,6 +6,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -96,8 +97,8 @@ def test_every_subscriber_gets_the_update_though_a_worker_is_killed(deployment):
         ]
 
     try:
-        # The message in flight at the kill was perhaps received but not recorded: its lease
-        # runs out (3 s here) and the second worker sends it again.
+        # The messages claimed by the killed worker stay leased until their lease runs out (3 s
+        # here); then the second worker sends them.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and {m["state"] for m in updates()} != {"sent"}:
             time.sleep(0.5)
@@ -107,5 +108,7 @@ def test_every_subscriber_gets_the_update_though_a_worker_is_killed(deployment):
     assert len(updates()) == SUBSCRIBERS
     assert {m["state"] for m in updates()} == {"sent"}
     assert len(set(receiver.ids)) == SUBSCRIBERS  # every subscriber, at least once
-    assert len(receiver.ids) <= SUBSCRIBERS + 2  # at most the message(s) in flight, twice
+    # Sent but not yet recorded at the kill (the batch writes its outcomes every few messages):
+    # sent again, once. Receivers drop them by their webhook-id.
+    assert max(Counter(receiver.ids).values()) <= 2
     receiver.server.shutdown()

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -25,6 +25,8 @@ from warroom.comms.models import DeliveryAttempt, Message
 # one write of the outcomes for all of them. Small enough that several workers share a
 # fan-out and that a killed worker takes few leases with it.
 BATCH = 200
+# Outcomes are written every this many messages of a batch.
+RECORD_EVERY = 20
 
 
 def queue(**fields) -> Message:
@@ -101,17 +103,32 @@ def deliver_batch(message_ids: Sequence[int]) -> list[str]:
     """Try once to send each of these messages that is still pending and not leased; the
     outcome of each one claimed ("sent", "retry" or "failed").
 
-    The messages are claimed with a lease in a short transaction, sent outside any transaction
-    (a slow server must not hold database locks: on SQLite that would stop every writer), and
-    the outcomes recorded in a second short transaction. A worker that dies while sending leaves
-    the leases to expire; the recovery sweep then enqueues those messages again."""
+    The messages are claimed with a lease in a short transaction and sent outside any
+    transaction (a slow server must not hold database locks: on SQLite that would stop every
+    writer). Outcomes are recorded every RECORD_EVERY messages, which also renews the lease of
+    the rest: a worker killed mid-batch sends again at most that many (at least once; the
+    idempotency key lets receivers drop the duplicates), and the recovery sweep enqueues the
+    others again when their lease runs out. Retries go out as one task at the end."""
     by_channel: dict[str, list[tuple[Message, DeliveryAttempt]]] = defaultdict(list)
     for message, attempt in _claim(message_ids):
         by_channel[message.channel].append((message, attempt))
-    outcomes = []
+    outcomes: list[str] = []
+    retries: list[tuple[Message, datetime]] = []
     for name, claimed in by_channel.items():
         results = _send(registry.get(name), name, [message for message, _ in claimed])
-        outcomes += _record(claimed, results)
+        done = []
+        for index, result in enumerate(results):
+            done.append((*claimed[index], *result))
+            if len(done) == RECORD_EVERY:
+                outcomes += _record(done, retries)
+                done = []
+                _renew_lease(claimed[index + 1 :])
+        outcomes += _record(done, retries)
+    if retries:
+        # When the last of them is due: jitter spreads retries between batches, and a channel
+        # that is down fails a batch alike.
+        with transaction.atomic():
+            _enqueue([m for m, _ in retries], at=max(at for _, at in retries))
     return outcomes
 
 
@@ -144,56 +161,74 @@ def _claim(message_ids: Sequence[int]) -> list[tuple[Message, DeliveryAttempt]]:
 
 def _send(
     channel: Channel | None, name: str, messages: list[Message]
-) -> list[tuple[Sent | ChannelError, datetime]]:
-    """Each message's result and when it came. Channels that can reuse a connection for many
-    messages (SMTP, an HTTP pool) implement send_many; the others get one send at a time."""
+) -> Iterator[tuple[Sent | ChannelError, datetime]]:
+    """Each message's result and when it came, in order, as they come. Channels that can reuse
+    a connection for many messages (SMTP, an HTTP pool) implement send_many; the others get
+    one send at a time."""
     configured, why = channel.configured() if channel else (False, "no such channel")
     if not configured:
         refusal = ChannelError(f"channel {name} is not configured: {why}", permanent=True)
-        return [(refusal, timezone.now()) for _ in messages]
-    if hasattr(channel, "send_many"):
-        return channel.send_many(messages)
-    results = []
-    for message in messages:
-        try:
-            result = channel.send(message)
-        except ChannelError as exc:
-            result = exc
-        results.append((result, timezone.now()))
-    return results
+        yield from ((refusal, timezone.now()) for _ in messages)
+    elif hasattr(channel, "send_many"):
+        yield from channel.send_many(messages)
+    else:
+        for message in messages:
+            try:
+                result = channel.send(message)
+            except ChannelError as exc:
+                result = exc
+            yield result, timezone.now()
+
+
+def _renew_lease(claimed: list[tuple[Message, DeliveryAttempt]]) -> None:
+    """Keep the unsent messages of a long batch leased, once half their lease has gone."""
+    now = timezone.now()
+    if not claimed or claimed[0][0].lease_until - now > settings.DELIVERY_LEASE / 2:
+        return
+    lease_until = now + settings.DELIVERY_LEASE
+    Message.objects.filter(pk__in=[m.pk for m, _ in claimed]).update(lease_until=lease_until)
+    for message, _ in claimed:
+        message.lease_until = lease_until
 
 
 def _record(
-    claimed: list[tuple[Message, DeliveryAttempt]],
-    results: list[tuple[Sent | ChannelError, datetime]],
+    done: list[tuple[Message, DeliveryAttempt, Sent | ChannelError, datetime]],
+    retries: list[tuple[Message, datetime]],
 ) -> list[str]:
-    sent_messages, sent_attempts, retries, outcomes = [], [], [], []
-    for (message, attempt), (result, at) in zip(claimed, results, strict=True):
+    """Write the outcomes; messages to try again are added to `retries`."""
+    sent, outcomes = [], []
+    for message, attempt, result, at in done:
         if isinstance(result, ChannelError):
             with transaction.atomic():
                 retry_at = _failed(message, attempt, result, at=at)
-            if retry_at is None:
-                outcomes.append("failed")
-            else:
+            if retry_at is not None:
                 retries.append((message, retry_at))
-                outcomes.append("retry")
+            outcomes.append("failed" if retry_at is None else "retry")
             continue
-        attempt.ok, attempt.code, attempt.finished_at = True, result.code, at
         message.state, message.sent_at = Message.State.SENT, at
         message.next_attempt_at, message.lease_until, message.last_error = None, None, ""
-        sent_messages.append(message)
-        sent_attempts.append(attempt)
+        sent.append((message, attempt, result.code, at))
         outcomes.append("sent")
-    with transaction.atomic():
-        DeliveryAttempt.objects.bulk_update(sent_attempts, ["ok", "code", "finished_at"])
-        Message.objects.bulk_update(
-            sent_messages, ["state", "sent_at", "next_attempt_at", "lease_until", "last_error"]
-        )
-        if retries:
-            # One retry task for the batch, when the last of them is due: jitter spreads
-            # retries between batches, and a channel that is down fails them all alike.
-            _enqueue([m for m, _ in retries], at=max(at for _, at in retries))
+    if sent:
+        _record_sent(sent)
     return outcomes
+
+
+def _record_sent(sent: list[tuple[Message, DeliveryAttempt, str, datetime]]) -> None:
+    """One statement per table for many rows, each with its own time and code (Django's
+    bulk_update builds CASE expressions that cost more than the sends)."""
+    at = connection.ops.adapt_datetimefield_value
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Message._meta.db_table} SET state = %s, sent_at = %s, "
+            "next_attempt_at = NULL, lease_until = NULL, last_error = '' WHERE id = %s",
+            [(Message.State.SENT, at(when), m.pk) for m, _, _, when in sent],
+        )
+        cursor.executemany(
+            f"UPDATE {DeliveryAttempt._meta.db_table} SET ok = %s, code = %s, finished_at = %s "
+            "WHERE id = %s",
+            [(True, code, at(when), a.pk) for _, a, code, when in sent],
+        )
 
 
 def _failed(
@@ -205,9 +240,9 @@ def _failed(
     attempt.save(update_fields=["error", "code", "permanent", "finished_at"])
     message.last_error = exc.message
     retry_at = attempt.started_at + backoff(attempt.number)
-    if exc.retry_after is not None:  # the other side said when: never earlier than that
+    if exc.retry_after is not None:  # the other side said when (from its answer): not earlier
         message.last_error += f" (retry after {exc.retry_after:.0f} s)"
-        retry_at = max(retry_at, attempt.started_at + timedelta(seconds=exc.retry_after))
+        retry_at = max(retry_at, at + timedelta(seconds=exc.retry_after))
     message.lease_until = None
     give_up_at = message.created_at + timedelta(seconds=settings.DELIVERY_GIVE_UP_SECONDS)
     if exc.permanent or retry_at > give_up_at:

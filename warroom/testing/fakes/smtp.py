@@ -10,14 +10,14 @@ from warroom.testing.server import free_port
 
 
 class SMTPSink:
-    def __init__(self, *, keep: bool = True):
+    def __init__(self, *, keep: bool = True, port: int | None = None):
         self.keep = keep  # False: count only (50,000 mails need not stay in memory)
         self.mails: list[tuple[list[str], str]] = []
         self.received = 0
         self.refuse = False
         self.busy = False
         self._sessions: set[int] = set()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     @property

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
-import httpx
 from django.conf import settings
 
 from warroom.comms.channels.base import ChannelError, Sent, retry_after
 from warroom.comms.models import Message
-from warroom.lib.http import post_json
+from warroom.lib.http import Response, Unreachable, post_json
 
 
 class MattermostChannel:
@@ -28,8 +27,8 @@ class MattermostChannel:
         body = json.dumps({"text": message.body, "username": "warroom"})
         try:
             response = post_json(settings.MATTERMOST_WEBHOOK_URL, body, {}, user_supplied=False)
-        except httpx.HTTPError as exc:
-            raise ChannelError(f"{type(exc).__name__}: {exc}") from None
+        except Unreachable as exc:
+            raise ChannelError(str(exc)) from None
         code = response.status_code
         if code == 200:
             return Sent(code="200")
@@ -41,7 +40,7 @@ class MattermostChannel:
         )
 
 
-def _reason(response: httpx.Response) -> str:
+def _reason(response: Response) -> str:
     """Mattermost explains errors as {"id", "message", "status_code", …}."""
     try:
         return response.json()["message"]

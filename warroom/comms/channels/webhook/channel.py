@@ -3,10 +3,11 @@ own secret), posted through the guarded outbound HTTP module."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-import httpx
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -30,8 +31,9 @@ class WebhookChannel:
             raise result
         return result
 
-    def send_many(self, messages: list[Message]) -> list[tuple[Sent | ChannelError, datetime]]:
-        """Several at a time through one connection pool: receivers are slow, not busy."""
+    def send_many(self, messages: list[Message]) -> Iterator[tuple[Sent | ChannelError, datetime]]:
+        """Several at a time (receivers are slow, not busy); the results in order, as they
+        come."""
         from warroom.subscribers.models import Subscriber
 
         secrets = dict(
@@ -39,23 +41,24 @@ class WebhookChannel:
                 kind="webhook", address__in={m.recipient for m in messages}
             ).values_list("address", "secret")
         )
-        with http.client(limits=httpx.Limits(max_connections=CONCURRENCY)) as via:
 
-            def one(message: Message) -> tuple[Sent | ChannelError, datetime]:
-                try:
-                    result = _post(message, secrets.get(message.recipient), via)
-                except ChannelError as exc:
-                    result = exc
-                return result, timezone.now()
+        def one(message: Message) -> tuple[Sent | ChannelError, datetime]:
+            try:
+                result = _post(message, secrets.get(message.recipient))
+            except ChannelError as exc:
+                result = exc
+            return result, timezone.now()
 
-            with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-                return list(pool.map(one, messages))
+        yield from _threads().map(one, messages)
 
 
-CONCURRENCY = 16
+@functools.cache
+def _threads() -> ThreadPoolExecutor:
+    """Requests in flight at once, per process (made on first use, so after any fork)."""
+    return ThreadPoolExecutor(max_workers=16, thread_name_prefix="webhooks")
 
 
-def _post(message: Message, secret: str | None, via: httpx.Client) -> Sent:
+def _post(message: Message, secret: str | None) -> Sent:
     if secret is None:
         raise ChannelError(f"{message.recipient} unsubscribed", permanent=True)
     now = timezone.now()
@@ -67,13 +70,11 @@ def _post(message: Message, secret: str | None, via: httpx.Client) -> Sent:
         "User-Agent": "warroom-webhooks",
     }
     try:
-        response = http.post_json(
-            message.recipient, message.body, headers, user_supplied=True, via=via
-        )
+        response = http.post_json(message.recipient, message.body, headers, user_supplied=True)
     except http.UnsafeURL as exc:
         raise ChannelError(str(exc), permanent=True) from None
-    except httpx.HTTPError as exc:
-        raise ChannelError(f"{type(exc).__name__}: {exc}") from None
+    except http.Unreachable as exc:
+        raise ChannelError(str(exc)) from None
     code = response.status_code
     if 200 <= code < 300:
         return Sent(code=str(code))
