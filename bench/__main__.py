@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import configs, declare, playbook, redaction, render, throughput
+from bench import configs, declare, fanout, playbook, redaction, render, throughput
 from bench.common import RESULTS, Row, bench_server, progress
 from bench.corpus import make_incident
 
-NAMES = ["declare", "render", "throughput", "configs", "redaction", "playbook"]
+NAMES = ["declare", "render", "throughput", "configs", "redaction", "playbook", "fanout"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Plan:
     open_incidents: int = 500
     playbook_declares: int = 50
     redaction_copies: int = 20
+    fanout_emails: int = 50_000
+    fanout_webhooks: int = 10_000
 
 
 QUICK = Plan(
@@ -48,6 +50,8 @@ QUICK = Plan(
     open_incidents=100,
     playbook_declares=20,
     redaction_copies=3,
+    fanout_emails=2_000,
+    fanout_webhooks=1_000,
 )
 
 
@@ -134,6 +138,12 @@ def run(args: argparse.Namespace, plan: Plan) -> list[Row]:
             declare_runs=plan.playbook_declares,
             database_url=args.database_url,
         )
+    if "fanout" in chosen:
+        rows += fanout.run(
+            emails=plan.fanout_emails,
+            webhooks=plan.fanout_webhooks,
+            database_url=args.database_url,
+        )
     return rows
 
 
@@ -144,6 +154,7 @@ TITLES = {
     "throughput": "3. Throughput, wrk -t2 -c50, `warroom serve` defaults",
     "redaction": "4. Redaction (issue 3): evaluation sets and throughput",
     "playbook": "5. Playbook (issue 4): declare → first steps done, scheduler passes",
+    "fanout": "6. Fan-out (issue 5): one status update → every subscriber, `warroom worker` processes",
     "configs": "   `warroom serve` configurations on the same data, wrk -t2 -c50 for each cell:\n"
     "   req/s, ratio to its own /healthz, p99 ms (t/o: wrk timeouts > 2 s, wf: failed writes)",
 }

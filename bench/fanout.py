@@ -24,7 +24,8 @@ import time
 from bench.common import Row, progress
 from warroom.testing.server import WARROOM, free_port, fresh_postgres_database
 
-GOALS = {"email": 60.0, "webhook": 10.0}  # seconds, with two workers
+# Seconds for this many subscribers with two workers (smaller runs are reported, not judged).
+GOALS = {"email": (50_000, 60.0), "webhook": (10_000, 10.0)}
 LIMIT_SECONDS = 300  # a run that takes longer has failed
 
 
@@ -42,21 +43,25 @@ def run(*, emails: int, webhooks: int, database_url: str | None) -> list[Row]:
                     f"  queued in {result['queued_s']:.1f} s, all sent after "
                     f"{result['seconds']:.1f} s ({count / result['seconds']:.0f}/s)"
                 )
-                goal = GOALS[kind] if workers == 2 and count >= {"email": 50000, "webhook": 10000}[kind] else None
-                rows.append(
-                    Row(
-                        group="fanout",
-                        label=f"{count} {kind} subscribers, {workers} worker{'s' * (workers > 1)}, {database}",
-                        result=f"{result['seconds']:.1f} s ({count / result['seconds']:.0f}/s; "
-                        f"queued in {result['queued_s']:.1f} s)",
-                        goal=f"< {goal:.0f} s" if goal else "",
-                        ok=result["seconds"] < goal if goal else None,
-                        data={**result, "database": database},
-                    )
-                )
+                least, seconds_goal = GOALS[kind]
+                judged = workers == 2 and count >= least
+                rows.append(_row(result, database, goal=seconds_goal if judged else None))
             rows[-1].data["scaling_1_to_2"] = round(seconds[1] / seconds[2], 2)
-            rows[-1].result += f", ×{seconds[1] / seconds[2]:.2f} vs 1 worker"
+            rows[-1].result += f"; ×{seconds[1] / seconds[2]:.2f} of 1 worker"
     return rows
+
+
+def _row(result: dict, database: str, *, goal: float | None) -> Row:
+    count, workers, seconds = result["count"], result["workers"], result["seconds"]
+    return Row(
+        group="fanout",
+        label=f"{count} {result['kind']} subscribers, {workers} worker{'s' * (workers > 1)}, "
+        f"{database}",
+        result=f"{seconds:.1f} s ({count / seconds:.0f}/s, queued in {result['queued_s']:.1f} s)",
+        goal=f"< {goal:.0f} s" if goal else "",
+        ok=seconds < goal if goal else None,
+        data={**result, "database": database},
+    )
 
 
 def _run_one(kind: str, count: int, workers: int, database_url: str | None) -> dict:

@@ -110,6 +110,14 @@ def server():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_parsed_playbooks():
+    """Parsed playbooks are kept per row id, which a rolled-back test database hands out again."""
+    from warroom.playbooks import engine
+
+    engine._parsed.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_local_renderings():
     from warroom.lib import publiccache
 

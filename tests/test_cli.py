@@ -294,7 +294,8 @@ def test_the_playbook_through_the_cli(server, tmp_path):
     assert announcement["state"] == "awaiting_approval"
     assert any(m["kind"] == "page" and "warroom ack" in m["body"] for m in messages)
     _ok(server.cli("role", slug, "commander", "alice"))
-    _ok(server.cli("approve", str(announcement["id"])))
+    edited = _ok(server.cli("approve", str(announcement["id"]), "--text", "We are on it."))
+    assert edited.splitlines() == ["We are on it.", f"Message {announcement['id']}: pending"]
     _ok(server.cli("ack", slug))
     _ok(server.cli("live", slug, "approve"))
     assert "Watch the war room live" in httpx_get(f"{server.url}/incidents/{slug}/")

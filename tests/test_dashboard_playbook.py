@@ -222,7 +222,7 @@ def test_announcements_wait_for_approval_and_pending_is_not_called_sent(alice, i
     panel = page.split('id="messages"', 1)[1].split("</section>", 1)[0]
     assert "Waiting for approval" in panel
     assert announcement(incident).body in panel
-    assert "Nothing is delivered yet" in panel
+    assert "only “sent” means the channel took it" in panel
     assert ">Sent<" not in panel
 
 
@@ -246,6 +246,24 @@ def test_reject_an_announcement_with_htmx(alice, incident):
     message.refresh_from_db()
     assert message.state == Message.State.REJECTED
     assert "mstate-rejected" in text(response)
+
+
+def test_edit_an_announcement_before_approving_it(alice, incident):
+    from warroom.accounts.services import import_roster
+
+    import_roster([{"name": "Marta Jansen", "username": "marta"}])
+    message = announcement(incident, "bluesky")
+    edit = {"decision": "edit", "body": "Marta says: we are on it, details on the page."}
+    response = alice.post(url("review_message", incident, message.pk), edit, **HTMX)
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert message.body == "Engineer 1 says: we are on it, details on the page."  # redacted
+    assert message.state == Message.State.AWAITING_APPROVAL
+    too_long = {"decision": "edit", "body": "é" * 301}
+    response = alice.post(url("review_message", incident, message.pk), too_long, **HTMX)
+    assert response.status_code == 422 and "301 of 300" in text(response)
+    message.refresh_from_db()
+    assert message.body.startswith("Engineer 1 says")  # unchanged
 
 
 def test_approving_without_the_role_shows_who_may(bob, incident):

@@ -129,3 +129,73 @@ def test_webhooks_go_through_a_pool_and_a_failing_receiver_retries_alone(
     assert {r.headers["webhook-id"] for r in receivers.requests} == set(
         Message.objects.filter(kind="update").values_list("idempotency_key", flat=True)
     )
+
+
+@pytest.fixture
+def approved_updates(settings, tmp_path):
+    """A playbook in which status updates to subscribers wait for the communications role."""
+    book = tmp_path / "book.yaml"
+    book.write_text(
+        "name: careful\nversion: 1\napprovals:\n  updates: communications\nsteps:\n"
+        "  - id: only\n    title: Do the thing\n    owner: commander\n"
+        "    trigger: declare\n    done: manual\n"
+    )
+    settings.PLAYBOOK_PATH = str(book)
+
+
+def test_a_playbook_can_hold_updates_for_approval_and_one_approval_sends_them_all(
+    approved_updates, responder, smtp
+):
+    from warroom.incidents.services import declare
+    from warroom.lib.errors import Invalid
+    from warroom.playbooks.services import approve_message, edit_message
+
+    incident = declare(title="Checkout", severity="S2", declared_by=responder, commander="alice")
+    subscribers(outbox.BATCH + 5, lambda n: f"reader{n}@example.com")
+    change_status(incident=incident, status="identified", message="A full disk.", by=responder)
+    updates = Message.objects.filter(kind="update")
+    assert set(updates.values_list("state", "approval_role")) == {
+        ("awaiting_approval", "communications")
+    }
+    assert update_tasks() == 0
+    with pytest.raises(Invalid, match="post a corrected status update"):
+        edit_message(message_id=updates.first().pk, text="Other.", by=responder)
+    approve_message(message_id=updates.last().pk, by=responder)  # alice commands
+    assert set(updates.values_list("state", flat=True)) == {"pending"} and update_tasks() == 2
+    run_pending()
+    assert smtp.received == outbox.BATCH + 5
+    assert incident.entries.filter(
+        body=f"Status update to subscribers ({outbox.BATCH + 5} messages) approved."
+    ).exists()
+
+
+def test_rejecting_a_held_update_rejects_it_for_everyone(approved_updates, responder, smtp):
+    from warroom.incidents.services import declare
+    from warroom.playbooks.services import approve_message
+
+    incident = declare(title="Checkout", severity="S2", declared_by=responder, commander="alice")
+    subscribers(7, lambda n: f"reader{n}@example.com")
+    change_status(incident=incident, status="identified", message="A full disk.", by=responder)
+    approve_message(
+        message_id=Message.objects.filter(kind="update").first().pk, by=responder, approve=False
+    )
+    assert set(Message.objects.filter(kind="update").values_list("state", flat=True)) == {
+        "rejected"
+    }
+    run_pending()
+    assert smtp.received == 0
+
+
+def test_the_cockpit_shows_a_fan_out_as_one_line_with_its_counts(incident, responder, smtp):
+    from django.test import Client
+
+    subscribers(30, lambda n: "refused@example.com" if n == 3 else f"reader{n}@example.com")
+    change_status(incident=incident, status="identified", message="A full disk.", by=responder)
+    run_pending()
+    client = Client()
+    client.force_login(responder)
+    page = client.get(f"/dashboard/incidents/{incident.slug}/").content.decode()
+    panel = page.split('id="messages"', 1)[1].split("</section>", 1)[0]
+    assert "Status update to subscribers</strong>: 30 messages" in panel
+    assert "29 sent" in panel and "1 failed" in panel
+    assert "reader7@example.com" not in panel  # not one line per subscriber

@@ -188,3 +188,14 @@ def test_mattermost_post_rate_limit_and_dead_hook(commanded, responder, mattermo
     assert deliver(dead.pk) == "failed"
     dead.refresh_from_db()
     assert dead.last_error == "Mattermost answered 400: Invalid webhook."
+
+
+def test_edit_then_approve_from_the_cli_and_the_api(commanded, owner, responder, api):
+    owner.is_superuser = False
+    message = post_message(incident=commanded, channel="x", text="Update.", by=owner)
+    edited = api.call("patch", f"/messages/{message.pk}", {"text": "Update: fixed at 10:40."})
+    assert edited.status_code == 200 and edited.json()["body"] == "Update: fixed at 10:40."
+    approved = api.call("post", f"/messages/{message.pk}/approve", {})
+    assert approved.json()["state"] == "pending"
+    again = api.call("patch", f"/messages/{message.pk}", {"text": "Too late."})
+    assert again.status_code == 422 and "not awaiting approval" in again.json()["detail"]

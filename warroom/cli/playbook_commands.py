@@ -115,7 +115,11 @@ def messages(slug, as_json) -> None:
 @click.command()
 @click.argument("slug")
 @click.argument("text")
-@click.option("--channel", required=True, type=click.Choice(["x", "mastodon", "bluesky", "slack"]))
+@click.option(
+    "--channel",
+    required=True,
+    type=click.Choice(["x", "mastodon", "bluesky", "slack", "mattermost"]),
+)
 def post(slug, text, channel) -> None:
     """Post publicly (redacted, measured by the channel's rules) through the outbox."""
     m = Api().post(f"{_incident(slug)}/posts", {"channel": channel, "text": text})
@@ -127,10 +131,19 @@ def post(slug, text, channel) -> None:
 @click.command()
 @click.argument("message_id", type=int)
 @click.option("--reject", is_flag=True, help="Reject instead of approving.")
-def approve(message_id, reject) -> None:
+@click.option(
+    "--text", help="Replace the text first (public ones are redacted and measured again)."
+)
+def approve(message_id, reject, text) -> None:
     """Approve a message that waits for your role's approval."""
+    api = Api()
+    if text is not None:
+        if reject:
+            raise click.UsageError("--text edits a message to approve it; leave it out to reject")
+        edited = api.request("PATCH", f"/api/v1/messages/{message_id}", json={"text": text})
+        click.echo(edited["body"])
     verb = "reject" if reject else "approve"
-    result = Api().post(f"/api/v1/messages/{message_id}/{verb}", {})
+    result = api.post(f"/api/v1/messages/{message_id}/{verb}", {})
     click.echo(f"Message {result['id']}: {result['state']}")
 
 

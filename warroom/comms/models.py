@@ -46,6 +46,9 @@ class Message(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
+    # Messages written together (a status update's fan-out to every subscriber) share a group:
+    # they are approved or rejected together, and shown as one.
+    group = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField()
     # Delivery: when the next try is due (the recovery sweep re-enqueues a message whose try is
     # long overdue, as after a worker killed mid-send), when it went, and why it failed.

@@ -42,8 +42,8 @@ def queue(**fields) -> Message:
 
 def queue_many(messages: Sequence[Message]) -> int:
     """Write many messages at once (a fan-out) in the caller's transaction, with one delivery task
-    per BATCH of them. Idempotent like queue(): messages whose key exists already are skipped.
-    Returns how many were written."""
+    per BATCH of the pending ones (the others wait for approval). Idempotent like queue():
+    messages whose key exists already are skipped. Returns how many were written."""
     existing: set[str] = set()
     for chunk in _chunks([m.idempotency_key for m in messages], 500):
         existing.update(
@@ -55,7 +55,8 @@ def queue_many(messages: Sequence[Message]) -> int:
     now = timezone.now()
     with transaction.atomic():
         created = Message.objects.bulk_create(fresh, batch_size=500)
-        for chunk in _chunks(created, BATCH):
+        pending = [m for m in created if m.state == Message.State.PENDING]
+        for chunk in _chunks(pending, BATCH):
             _enqueue(chunk, at=now)
     return len(created)
 
@@ -65,11 +66,43 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def release(message: Message, *, now: datetime | None = None) -> None:
-    """An approved message goes out."""
-    message.state = Message.State.PENDING
-    message.save(update_fields=["state"])
-    _enqueue([message], at=now or timezone.now())
+def release(message: Message, *, now: datetime | None = None) -> int:
+    """An approved message goes out, with the rest of its group (a fan-out); how many."""
+    now = now or timezone.now()
+    if not message.group:
+        message.state = Message.State.PENDING
+        message.save(update_fields=["state", "approved_by", "approved_at"])
+        _enqueue([message], at=now)
+        return 1
+    waiting = _group_waiting(message)
+    waiting.update(state=Message.State.PENDING, approved_by=message.approved_by, approved_at=now)
+    group = list(
+        Message.objects.filter(incident=message.incident_id, group=message.group)
+        .filter(state=Message.State.PENDING, next_attempt_at=None)
+        .only("pk")
+    )
+    for chunk in _chunks(group, BATCH):
+        _enqueue(chunk, at=now)
+    message.refresh_from_db()
+    return len(group)
+
+
+def reject(message: Message) -> int:
+    """A message waiting for approval is not sent, nor the rest of its group; how many."""
+    waiting = _group_waiting(message) if message.group else Message.objects.filter(pk=message.pk)
+    count = waiting.update(
+        state=Message.State.REJECTED,
+        approved_by=message.approved_by,
+        approved_at=message.approved_at,
+    )
+    message.refresh_from_db()
+    return count
+
+
+def _group_waiting(message: Message):
+    return Message.objects.filter(
+        incident=message.incident_id, group=message.group, state=Message.State.AWAITING_APPROVAL
+    )
 
 
 def _enqueue(messages: list[Message], *, at: datetime) -> None:

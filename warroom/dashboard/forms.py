@@ -109,11 +109,12 @@ def decision_kwargs(post: QueryDict) -> dict[str, Any]:
     return {"topic": topic, "choice": _text(post, "choice"), "reason": _text(post, "reason")}
 
 
-def approval(post: QueryDict) -> bool:
+def review(post: QueryDict) -> str:
+    """approve, reject or edit (with the new text in `body`)."""
     decision = _text(post, "decision")
-    if decision not in ("approve", "reject"):
-        raise Invalid(f"unknown decision {decision!r}; use approve or reject")
-    return decision == "approve"
+    if decision not in ("approve", "reject", "edit"):
+        raise Invalid(f"unknown decision {decision!r}; use approve, reject or edit")
+    return decision
 
 
 def web_address(post: QueryDict, name: str) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from warroom.comms.models import Message
@@ -147,7 +148,7 @@ def context(incident: Incident) -> dict[str, Any]:
     playbook = engine.playbook_of(incident)
     items = _decorate(services.checklist(incident), playbook)
     warnings = engine.pending_warnings(incident)
-    messages = list(incident.messages.all())
+    messages = _messages(incident)
     stream = LiveStream.objects.filter(incident=incident).first()
     pages = list(incident.pages.select_related("person"))
     decisions = list(
@@ -175,9 +176,42 @@ def context(incident: Incident) -> dict[str, Any]:
         "playbook_fingerprint": _fingerprint(
             [(i["id"], i["state"], i["triggered"], i["due_at"], i["reason"]) for i in items],
             warnings,
-            [(m.pk, m.state) for m in messages],
+            [(m.pk, m.state, m.group_states) for m in messages],
             stream and (stream.state, stream.url, stream.reason),
             [(p.pk, p.acked_at) for p in pages],
             [d.pk for d in decisions],
         ),
     }
+
+
+def _messages(incident) -> list[Message]:
+    """The incident's messages, each group (a fan-out to thousands of subscribers) as one: its
+    first message, with `group_size` and `group_states` ({state: count}) set."""
+    singles = list(incident.messages.filter(group=""))
+    for message in singles:
+        message.group_size, message.group_states = 0, {}
+    counts: dict[str, dict[str, int]] = {}
+    for group, state, count in (
+        incident.messages.exclude(group="")
+        .values_list("group", "state")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(group, {})[state] = count
+    firsts = {}
+    for message in incident.messages.filter(pk__in=_first_of_groups(incident)):
+        message.group_states = counts[message.group]
+        message.group_size = sum(message.group_states.values())
+        if Message.State.AWAITING_APPROVAL in message.group_states:  # approved as one
+            message.state = Message.State.AWAITING_APPROVAL
+        firsts[message.group] = message
+    return sorted([*singles, *firsts.values()], key=lambda m: (m.created_at, m.pk))
+
+
+def _first_of_groups(incident):
+    return (
+        incident.messages.exclude(group="")
+        .values("group")
+        .annotate(first=Min("id"))
+        .values("first")
+    )

@@ -86,14 +86,26 @@ def review_message(request: HttpRequest, slug: str, message_id: int) -> HttpResp
     incident = incident_or_404(slug)
     form = Form(values={"message": str(message_id)})
     try:
-        message = services.approve_message(
-            message_id=_message_of(incident, message_id),
-            by=request.user,
-            approve=forms.approval(request.POST),
-        )
+        decision = forms.review(request.POST)
+        if decision == "edit":
+            message = services.edit_message(
+                message_id=_message_of(incident, message_id),
+                by=request.user,
+                text=request.POST.get("body", ""),
+            )
+        else:
+            message = services.approve_message(
+                message_id=_message_of(incident, message_id),
+                by=request.user,
+                approve=decision == "approve",
+            )
     except DomainError as exc:
         return _answer(request, incident, failed={"message": form.failed(exc)}, anchor="messages")
-    verb = "approved: queued for delivery" if message.state == "pending" else "rejected"
+    verb = {
+        "approve": "approved: queued for delivery",
+        "reject": "rejected",
+        "edit": "edited; it still waits for approval",
+    }[decision]
     done = f"{message.get_kind_display()} for {message.channel} {verb}."
     return _answer(request, incident, done=done, anchor="messages")
 

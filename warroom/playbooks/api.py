@@ -70,6 +70,10 @@ class PostIn(Schema):
     text: str
 
 
+class MessageEditIn(Schema):
+    text: str
+
+
 class OkOut(Schema):
     detail: str
 
@@ -160,6 +164,15 @@ def post(request, slug: str, payload: PostIn):
 @router.post("/messages/{message_id}/approve", response=MessageOut, summary="Approve a message")
 def approve(request, message_id: int):
     return message_out(services.approve_message(message_id=message_id, by=request.auth))
+
+
+@router.patch(
+    "/messages/{message_id}", response=MessageOut, summary="Edit a message awaiting approval"
+)
+def edit(request, message_id: int, payload: MessageEditIn):
+    return message_out(
+        services.edit_message(message_id=message_id, text=payload.text, by=request.auth)
+    )
 
 
 @router.post("/messages/{message_id}/reject", response=MessageOut, summary="Reject a message")

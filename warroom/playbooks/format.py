@@ -25,6 +25,8 @@ STATUSES = ("investigating", "identified", "monitoring", "resolved")
 OPEN_STATUSES = ("investigating", "identified", "monitoring")
 SEVERITIES = ("S1", "S2", "S3", "S4")
 ROLES = ("commander", "communications", "marketing", "support", "scribe", "responder")
+# What needs approval, by which role, unless the playbook says otherwise under `approvals`.
+APPROVALS = {"updates": "none"}
 ENTRY_KINDS = ("event", "finding", "hypothesis", "action", "status", "decision", "comms")
 TRACKERS = ("gitlab", "github", "default")
 # What an `announce` template may use; the engine fills every one of them.
@@ -176,6 +178,9 @@ class Playbook:
     version: int
     steps: tuple[Step, ...]
     description: str = ""
+    # Which role approves what before it goes out: "updates" (a status update's messages to
+    # every subscriber), "none" for no approval.
+    approvals: dict[str, str] = field(default_factory=lambda: dict(APPROVALS))
 
     def step(self, id: str) -> Step:
         for step in self.steps:
@@ -189,6 +194,7 @@ class Playbook:
             "name": self.name,
             "version": self.version,
             "description": self.description,
+            "approvals": dict(self.approvals),
             "steps": [step.to_dict() for step in self.steps],
         }
 
@@ -685,7 +691,7 @@ def _step(where: _Where, path: NodePath, value: Any) -> Step:
 
 
 def _playbook(data: Any, where: _Where) -> Playbook:
-    root = _fields(where, (), data, ("name", "version", "steps"), ("description",))
+    root = _fields(where, (), data, ("name", "version", "steps"), ("description", "approvals"))
     name = _checked(where, ("name",), _text, root["name"])
     version = root["version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -697,7 +703,18 @@ def _playbook(data: Any, where: _Where) -> Playbook:
         raise where.error(("steps",), "expected a non-empty list of steps")
     steps = tuple(_step(where, ("steps", i), item) for i, item in enumerate(root["steps"]))
     _check_references(where, steps)
-    return Playbook(name=name, version=version, steps=steps, description=description or "")
+    approvals = dict(APPROVALS)
+    if "approvals" in root:
+        given = _fields(where, ("approvals",), root["approvals"], (), tuple(APPROVALS))
+        for key, value in given.items():
+            approvals[key] = _checked(where, ("approvals", key), _approval, value)
+    return Playbook(
+        name=name,
+        version=version,
+        steps=steps,
+        description=description or "",
+        approvals=approvals,
+    )
 
 
 def _check_references(where: _Where, steps: tuple[Step, ...]) -> None:

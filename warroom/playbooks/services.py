@@ -140,6 +140,50 @@ def decide(*, incident: Incident, topic: str, choice: str, by, reason: str = "")
 @transaction.atomic
 def approve_message(*, message_id: int, by, approve: bool = True) -> Message:
     """Approve (or reject) a message waiting for a role's approval."""
+    message = _awaiting_approval(message_id, by)
+    message.approved_by, message.approved_at = by, timezone.now()
+    count = outbox.release(message, now=message.approved_at) if approve else outbox.reject(message)
+    verb = "approved" if approve else "rejected"
+    what = (
+        f"{message.get_kind_display()} ({count} messages)"
+        if message.group
+        else f"{message.get_kind_display()} for {message.channel}"
+    )
+    _note(message.incident, f"{what} {verb}.", by, kind="comms")
+    engine.wake_steps(message.incident, action="announce", now=message.approved_at)
+    return message
+
+
+@transaction.atomic
+def edit_message(*, message_id: int, text: str, by) -> Message:
+    """Change the text of a message waiting for approval; a public one is redacted and measured
+    by its channel's rules again. It still waits for the approval."""
+    from warroom.blameless.services import redactor_for
+
+    message = _awaiting_approval(message_id, by)
+    if message.group:
+        raise Invalid(
+            f"message {message_id} is a status update to every subscriber, made from the "
+            "update's text: reject it and post a corrected status update instead"
+        )
+    body = (text or "").strip()
+    if message.public:
+        body = _public_text(message.channel, redactor_for(message.incident).redact(body).text)
+    if not body:
+        raise Invalid("the message is empty")
+    message.body = body
+    message.save(update_fields=["body"])
+    _note(
+        message.incident,
+        f"{message.get_kind_display()} for {message.channel} edited before approval.",
+        by,
+        kind="comms",
+    )
+    return message
+
+
+def _awaiting_approval(message_id: int, by) -> Message:
+    """The message, locked, if it waits for approval and `by` may approve it."""
     message = (
         Message.objects.select_for_update(of=("self",))
         .select_related("incident")
@@ -157,21 +201,6 @@ def approve_message(*, message_id: int, by, approve: bool = True) -> Message:
         raise Forbidden(
             f"message {message_id} needs approval by the {message.approval_role} role or the commander"
         )
-    message.approved_by, message.approved_at = by, timezone.now()
-    if approve:
-        message.save(update_fields=["approved_by", "approved_at"])
-        outbox.release(message, now=message.approved_at)
-    else:
-        message.state = Message.State.REJECTED
-        message.save()
-    verb = "approved" if approve else "rejected"
-    _note(
-        message.incident,
-        f"{message.get_kind_display()} for {message.channel} {verb}.",
-        by,
-        kind="comms",
-    )
-    engine.wake_steps(message.incident, action="announce", now=message.approved_at)
     return message
 
 
@@ -221,18 +250,12 @@ def post_message(*, incident: Incident, channel: str, text: str, by) -> Message:
     import uuid
 
     from warroom.blameless.services import redactor_for
-    from warroom.comms.composer import LIMITS, compose, too_long_message
 
     if channel not in PUBLIC_CHANNELS:
         raise Invalid(f"unknown channel {channel!r}; post to one of {', '.join(PUBLIC_CHANNELS)}")
-    body = redactor_for(incident).redact((text or "").strip()).text
+    body = _public_text(channel, redactor_for(incident).redact((text or "").strip()).text)
     if not body:
         raise Invalid("the post is empty")
-    if channel in LIMITS:
-        composed = compose(channel, body)
-        if not composed.ok:
-            raise Invalid(too_long_message(composed))
-        body = composed.text
     at_once = by.is_superuser or _holds(incident, by, POSTING_ROLES)
     message = outbox.queue(
         idempotency_key=f"{incident.pk}:post:{uuid.uuid4().hex}",
@@ -248,3 +271,15 @@ def post_message(*, incident: Incident, channel: str, text: str, by) -> Message:
     verb = "queued" if at_once else "waiting for the communications role's approval"
     _note(incident, f"Post to {channel} {verb} (message {message.pk}).", by, kind="comms")
     return message
+
+
+def _public_text(channel: str, text: str) -> str:
+    """Redacted text as the channel will take it; refused when it is too long there."""
+    from warroom.comms.composer import LIMITS, compose, too_long_message
+
+    if channel not in LIMITS or not text:
+        return text
+    composed = compose(channel, text)
+    if not composed.ok:
+        raise Invalid(too_long_message(composed))
+    return composed.text

@@ -110,9 +110,13 @@ def fan_out(incident: Incident, entry: Entry) -> int:
     text = f"{state['status_label']}: {update['text']}\n\nFollow the incident: {state['url']}"
     payload = json.dumps(_statuspage_payload(state, update), ensure_ascii=False)
     now = timezone.now()
+    approval = _approval_role(incident)
     messages = [
         Message(
             idempotency_key=f"{incident.pk}:update:{entry.pk}:{subscriber.pk}",
+            group=f"update:{entry.pk}",
+            state=Message.State.AWAITING_APPROVAL if approval else Message.State.PENDING,
+            approval_role=approval,
             incident=incident,
             kind=Message.Kind.UPDATE,
             channel="webhook" if webhook else "email",
@@ -127,6 +131,17 @@ def fan_out(incident: Incident, entry: Entry) -> int:
         for webhook in [subscriber.kind == Subscriber.Kind.WEBHOOK]
     ]
     return outbox.queue_many(messages)
+
+
+def _approval_role(incident: Incident) -> str:
+    """The role whose approval status updates to subscribers wait for, if the incident's
+    playbook asks for one ("" for none)."""
+    from warroom.playbooks.engine import playbook_of
+
+    if not hasattr(incident, "playbook"):
+        return ""
+    role = playbook_of(incident).approvals["updates"]
+    return "" if role == "none" else role
 
 
 def _statuspage_payload(state: dict, update: dict) -> dict:

@@ -81,3 +81,11 @@ CHANNELS = {"x": "X", "email": "E-mail", "sms": "SMS"}
 @register.filter
 def channel_label(channel: str) -> str:
     return CHANNELS.get(channel, channel.replace("_", " ").title())
+
+
+@register.filter
+def message_state(state: str) -> str:
+    """A message state as a word: "pending delivery", "sent", …"""
+    from warroom.comms.models import Message
+
+    return str(dict(Message.State.choices).get(state, state)).lower()
