@@ -40,6 +40,10 @@ class Sent:
 
 
 class Channel(Protocol):
+    """A channel may also have `send_many(messages)`, yielding `(Sent | ChannelError, when)` for
+    each message in order as it goes, when one connection can carry many (SMTP, an HTTP pool);
+    the outbox uses it for batches."""
+
     name: str
 
     def configured(self) -> tuple[bool, str]:
