@@ -1,6 +1,7 @@
 """The real `warroom` command against a real `warroom serve` process."""
 
 import json
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -8,6 +9,7 @@ import click
 import pytest
 
 from warroom.cli.times import parse_at
+from warroom.testing.server import WARROOM
 
 NOW = datetime(2026, 11, 29, 14, 30, tzinfo=UTC)
 
@@ -386,3 +388,48 @@ def test_subscribers_through_the_cli(server):
     assert "reader@example.com" not in _ok(server.cli("subscribers", "list"))
     gone = server.cli("subscribers", "remove", str(subscriber["id"]))
     assert gone.returncode == 1 and "no subscriber" in gone.stderr
+
+
+@pytest.mark.server
+def test_components_impact_and_component_subscribers_through_the_cli(server, tmp_path):
+    refused = server.cli("components", "add", "ci-runners", "CI runners")
+    assert refused.returncode == 1 and "only admins add components" in refused.stderr
+    _ok(server.cli("createuser", "root", "--email", "root@example.com", "--admin"))
+    admin = {**server.env, "WARROOM_TOKEN": _ok(server.cli("token", "create", "root")).strip()}
+    added = subprocess.run(
+        [WARROOM, "components", "add", "ci-runners", "CI runners"],
+        env=admin,
+        capture_output=True,
+        text=True,
+    )
+    _ok(added)
+    assert "ci-runners" in _ok(server.cli("components", "list"))
+    added = _ok(
+        server.cli(
+            "subscribers", "add", "ci@example.com", "--confirmed", "--component", "ci-runners"
+        )
+    )
+    assert "ci@example.com" in added
+    assert "(only ci-runners)" in _ok(server.cli("subscribers", "list"))
+    slug = json.loads(_ok(server.cli("declare", "Runners stuck", "--severity", "S2", "--json")))[
+        "slug"
+    ]
+    customers = tmp_path / "customers.txt"
+    customers.write_text("# affected\nACME Corp\nInitech\n")
+    shown = _ok(
+        server.cli(
+            "impact",
+            slug,
+            "--segment",
+            "saas=major_outage",
+            "--component",
+            "ci-runners=partial_outage",
+            "--customers-file",
+            str(customers),
+        )
+    )
+    assert "segment    saas" in shown and "partial_outage" in shown and "2 affected" in shown
+    assessed = json.loads(_ok(server.cli("impact", slug, "--json")))
+    assert assessed["customer_names"] == ["ACME Corp", "Initech"]
+    bad = server.cli("impact", slug, "--component", "pages=none")
+    assert bad.returncode == 1 and "no component 'pages'" in bad.stderr

@@ -62,6 +62,7 @@ def invalid(request: HttpRequest, exc: ValidationError):
 def _routers() -> None:
     from warroom.accounts.api import router as accounts
     from warroom.blameless.api import router as redaction
+    from warroom.impact.api import router as impact
     from warroom.incidents.api import router as incidents
     from warroom.playbooks.api import router as playbooks
     from warroom.subscribers.api import router as subscribers
@@ -73,6 +74,7 @@ def _routers() -> None:
     api.add_router("/incidents", redaction)
     api.add_router("", playbooks)
     api.add_router("", subscribers)
+    api.add_router("", impact)
 
 
 _routers()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "warroom.blameless",
     "warroom.comms",
     "warroom.playbooks",
+    "warroom.impact",
     "warroom.subscribers",
     "warroom.publicpage",
     "warroom.dashboard",

@@ -6,6 +6,7 @@ import click
 
 from warroom.cli import (
     compose_command,
+    impact_commands,
     incident_commands,
     playbook_commands,
     redaction_commands,
@@ -32,6 +33,7 @@ for command in (
     + playbook_commands.COMMANDS
     + compose_command.COMMANDS
     + subscriber_commands.COMMANDS
+    + impact_commands.COMMANDS
 ):
     cli.add_command(command)
 

@@ -17,9 +17,19 @@ def subscribers() -> None:
 @subscribers.command("add")
 @click.argument("address", metavar="EMAIL_OR_URL")
 @click.option("--confirmed", is_flag=True, help="Skip the e-mail confirmation (you asked them).")
-def add(address: str, confirmed: bool) -> None:
+@click.option(
+    "--component",
+    "components",
+    multiple=True,
+    metavar="C",
+    help="Only incidents affecting this component (repeatable); default every incident.",
+)
+def add(address: str, confirmed: bool, components: tuple[str, ...]) -> None:
     """Subscribe an e-mail address (sent a confirmation link) or a webhook URL."""
-    s = Api().post("/api/v1/subscribers", {"address": address, "confirmed": confirmed})
+    s = Api().post(
+        "/api/v1/subscribers",
+        {"address": address, "confirmed": confirmed, "components": list(components)},
+    )
     state = "confirmed" if s["confirmed"] else "waiting for confirmation (a link was e-mailed)"
     click.echo(f"#{s['id']} {s['kind']} {s['address']}: {state}")
 
@@ -33,8 +43,10 @@ def list_(as_json: bool) -> None:
         click.echo(json.dumps(items, indent=2))
         return
     for s in items:
+        only = f"  (only {', '.join(s['components'])})" if s["components"] else ""
         click.echo(
-            f"#{s['id']:<5} {s['kind']:<8} {'confirmed' if s['confirmed'] else 'unconfirmed':<12} {s['address']}"
+            f"#{s['id']:<5} {s['kind']:<8} {'confirmed' if s['confirmed'] else 'unconfirmed':<12} "
+            f"{s['address']}{only}"
         )
 
 

@@ -16,6 +16,7 @@ router = Router(tags=["subscribers"])
 class SubscriberIn(Schema):
     address: str
     confirmed: bool = False
+    components: list[str] = []  # component slugs; none: every incident
 
 
 class SubscriberOut(Schema):
@@ -23,6 +24,7 @@ class SubscriberOut(Schema):
     kind: str
     address: str
     confirmed: bool
+    components: list[str]
     created_at: datetime
 
 
@@ -32,19 +34,27 @@ def _out(s: Subscriber) -> dict:
         "kind": s.kind,
         "address": s.address,
         "confirmed": s.confirmed,
+        "components": [c.slug for c in s.components.all()],
         "created_at": s.created_at,
     }
 
 
 @router.get("/subscribers", response=list[SubscriberOut], summary="Every subscriber")
 def list_subscribers(request):
-    return [_out(s) for s in Subscriber.objects.all()]
+    return [_out(s) for s in Subscriber.objects.prefetch_related("components")]
 
 
 @router.post("/subscribers", response={201: SubscriberOut}, summary="Add a subscriber")
 def add(request, payload: SubscriberIn):
     return Reply(
-        201, _out(services.subscribe(address=payload.address, confirmed=payload.confirmed))
+        201,
+        _out(
+            services.subscribe(
+                address=payload.address,
+                confirmed=payload.confirmed,
+                components=payload.components,
+            )
+        ),
     )
 
 

@@ -31,6 +31,8 @@ class Subscriber(models.Model):
     secret = models.CharField(max_length=80, default=_webhook_secret)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Only incidents that affect one of these (none: every incident).
+    components = models.ManyToManyField("impact.Component", blank=True, related_name="subscribers")
 
     class Meta:
         ordering = ["id"]

@@ -9,10 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from warroom.comms import services as outbox
 from warroom.comms.models import Message
+from warroom.impact.models import Component
+from warroom.impact.services import affected_components
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid, NotFound
 from warroom.lib.http import UnsafeURL, check_public_url
@@ -29,9 +32,15 @@ def kind_of(address: str) -> str:
 
 
 @transaction.atomic
-def subscribe(*, address: str, confirmed: bool = False) -> Subscriber:
+def subscribe(
+    *, address: str, confirmed: bool = False, components: list[str] | None = None
+) -> Subscriber:
     """An e-mail address gets a confirmation link first (double opt-in), unless a responder
-    adds it as confirmed; a webhook URL must point at a public address."""
+    adds it as confirmed; a webhook URL must point at a public address. With `components` (their
+    slugs), only incidents that affect one of them are sent. The components are chosen when
+    the subscription is made; subscribing again changes nothing (nobody can change someone
+    else's choice by typing their address)."""
+    chosen = _components(components or [])
     address = (address or "").strip()
     kind = kind_of(address)
     if kind == Subscriber.Kind.EMAIL:
@@ -47,12 +56,23 @@ def subscribe(*, address: str, confirmed: bool = False) -> Subscriber:
             raise Invalid(f"this webhook URL cannot be used: {exc}") from None
         confirmed = True  # nothing to click; the receiver verifies our signature
     subscriber, created = Subscriber.objects.get_or_create(kind=kind, address=address)
+    if created and chosen:
+        subscriber.components.set(chosen)
     if confirmed and not subscriber.confirmed:
         subscriber.confirmed, subscriber.confirmed_at = True, timezone.now()
         subscriber.save(update_fields=["confirmed", "confirmed_at"])
     elif not subscriber.confirmed:
         _ask_to_confirm(subscriber)
     return subscriber
+
+
+def _components(slugs: list[str]) -> list[Component]:
+    found = {c.slug: c for c in Component.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        names = ", ".join(Component.objects.values_list("slug", flat=True)) or "none yet"
+        raise Invalid(f"no component {unknown[0]!r}; the components are: {names}")
+    return list(found.values())
 
 
 def _ask_to_confirm(subscriber: Subscriber) -> None:
@@ -127,10 +147,20 @@ def fan_out(incident: Incident, entry: Entry) -> int:
             unsubscribe_url=f"{settings.PUBLIC_URL}/unsubscribe/{subscriber.unsubscribe_token}",
             created_at=now,
         )
-        for subscriber in Subscriber.objects.filter(confirmed=True).iterator(chunk_size=2000)
+        for subscriber in _recipients(incident).iterator(chunk_size=2000)
         for webhook in [subscriber.kind == Subscriber.Kind.WEBHOOK]
     ]
     return outbox.queue_many(messages)
+
+
+def _recipients(incident: Incident):
+    """Confirmed subscribers to every incident, and those to a component this one affects. Until
+    its components are assessed, everyone hears of it."""
+    recipients = Subscriber.objects.filter(confirmed=True)
+    affected = affected_components(incident)
+    if affected is None:
+        return recipients
+    return recipients.filter(Q(components=None) | Q(components__in=affected)).distinct()
 
 
 def _approval_role(incident: Incident) -> str:

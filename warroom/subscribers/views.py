@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from warroom.impact.models import Component
 from warroom.lib import ratelimit
 from warroom.lib.errors import Invalid, NotFound
 from warroom.subscribers import services
@@ -46,8 +47,15 @@ def _client(request: HttpRequest) -> str:
     return str(ip)
 
 
-def _form(request: HttpRequest, address: str, error: str = "", status: int = 200) -> HttpResponse:
-    context = {"address": address, "error": error}
+def _form(
+    request: HttpRequest, address: str, error: str = "", status: int = 200, chosen=()
+) -> HttpResponse:
+    context = {
+        "address": address,
+        "error": error,
+        "components": Component.objects.all(),
+        "chosen": set(chosen),
+    }
     return render(request, "subscribers/subscribe.html", context, status=status)
 
 
@@ -73,17 +81,19 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if refused:
         return _too_many(request, refused)
     address = request.POST.get("address", "").strip()
+    chosen = request.POST.getlist("component")[:100]
     if len(address) > MAX_ADDRESS:
         error = (
             f"That is {len(address)} characters long; an address may have at most {MAX_ADDRESS}."
         )
-        return _form(request, address, error, status=422)
+        return _form(request, address, error, status=422, chosen=chosen)
     started = timezone.now()
     try:
-        subscriber = services.subscribe(address=address)
+        subscriber = services.subscribe(address=address, components=chosen)
     except Invalid as exc:
         webhook = services.kind_of(address) == Subscriber.Kind.WEBHOOK
-        return _form(request, address, UNUSABLE_WEBHOOK if webhook else exc.message, status=422)
+        error = UNUSABLE_WEBHOOK if webhook else exc.message
+        return _form(request, address, error, status=422, chosen=chosen)
     return _subscribed(request, subscriber, new=_created_since(subscriber, started))
 
 
