@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from warroom.impact.models import Component, Segment
+from warroom.impact.services import assess
 from warroom.incidents.models import Incident
 from warroom.incidents.services import change_status
 from warroom.testing.factories import make_entry, make_incident
@@ -190,9 +192,22 @@ def test_status_page_fits_phone_and_laptop(open_page, story, responder, name, vi
         "Slow merge request diffs for large repositories", by=responder, severity="S3"
     )
     change_status(incident=old, status="resolved", message="Diffs are fast again.", by=responder)
+    for position, name_ in enumerate(["Git over SSH", "Web UI", "CI runners"]):
+        Component.objects.create(slug=f"c{position}", name=name_, position=position)
+    Segment.objects.get_or_create(slug="saas", defaults={"name": "SaaS"})  # flushed database
+    assess(
+        incident=story,
+        by=responder,
+        components={"c0": "major_outage"},
+        segments={"saas": "partial_outage"},
+    )
 
     page = open_page("/", viewport, scheme)
     expect(page.locator(".overall-title")).to_have_text(story.title)
+    expect(page.locator(".component .level--major_outage")).to_have_text("Major outage")
+    expect(page.locator(".card .impact-segment")).to_have_text(
+        "SaaS: partly unavailable (partial outage)."
+    )
     expect(page.locator(".card .entry-body")).to_contain_text("We are monitoring")
     expect(page.locator(".history-item")).to_contain_text(old.title)
     assert _fits_width(page)
@@ -271,6 +286,18 @@ def test_live_rendering_matches_server_rendering(open_page, settings, story, res
         story, "Traffic from one region hits an *old* load balancer.", kind=Kind.HYPOTHESIS
     )
     set_hypothesis_state(entry=guess, state="refuted", by=responder)
+    Component.objects.create(slug="git-ssh", name="Git over SSH")
+    for position, (slug, name) in enumerate([("self-managed", "Self-managed"), ("saas", "SaaS")]):
+        # A transactional test's database is flushed: the default segments are gone.
+        Segment.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+    assess(
+        incident=story,
+        by=responder,
+        segments={"saas": "major_outage", "self-managed": "none"},
+        components={"git-ssh": "partial_outage"},
+        customers=["ACME Corp", "Initech"],
+    )
+    expect(page.locator(".impact-segment")).to_have_count(2)
     change_status(
         incident=story,
         status="resolved",

@@ -140,3 +140,11 @@ def test_long_incidents_are_paged_and_live_json_keeps_everything(incident, publi
         views.PAGE_SIZE = original
     live = public_client.get(f"/incidents/{incident.slug}/live.json").content.decode()
     assert all(f"update number {n}" in live for n in range(5))
+
+
+def test_a_page_that_does_not_exist_leaves_no_build_lock_behind(client, db):
+    from warroom.lib import publiccache
+
+    for n in range(5):
+        assert client.get(f"/incidents/no-such-incident-{n}/").status_code == 404
+    assert publiccache._building == {}

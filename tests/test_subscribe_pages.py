@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -237,7 +238,7 @@ def test_the_public_pages_offer_a_subscribe_form_outside_the_live_parts(client, 
     incident = make_incident(by=responder)
     for url in ("/", incident.public_path):
         html = client.get(url).content.decode()
-        form = '<form method="get" action="/subscribe">'
+        form = f'<form method="get" action="{settings.PUBLIC_URL}/subscribe">'
         assert form in html
         assert form in _outside_live_parts(html)
 

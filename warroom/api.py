@@ -65,6 +65,7 @@ def _routers() -> None:
     from warroom.impact.api import router as impact
     from warroom.incidents.api import router as incidents
     from warroom.playbooks.api import router as playbooks
+    from warroom.reports.api import router as reports
     from warroom.subscribers.api import router as subscribers
     from warroom.timeline.api import router as timeline
 
@@ -74,6 +75,7 @@ def _routers() -> None:
     api.add_router("/incidents", redaction)
     api.add_router("", playbooks)
     api.add_router("", subscribers)
+    api.add_router("", reports)
     api.add_router("", impact)
 
 

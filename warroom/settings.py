@@ -241,6 +241,8 @@ PLAYBOOK_PATH = env.string("WARROOM_PLAYBOOK")
 SCHEDULER_SECONDS = env.integer("WARROOM_SCHEDULER_SECONDS", 5, minimum=1)
 # How often the public page polls live.json, in seconds.
 LIVE_POLL_SECONDS = env.integer("WARROOM_LIVE_POLL_SECONDS", 10, minimum=1)
+# The public status page's name, as machine-readable views (the Statuspage JSON) give it.
+PAGE_NAME = env.string("WARROOM_PAGE_NAME", "Service status")
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz),
     path("", include("warroom.publicpage.urls")),
     path("", include("warroom.subscribers.urls")),
+    path("", include("warroom.reports.urls")),
     path("api/v1/", api.urls),
     path("dashboard/", include("warroom.dashboard.urls")),
     path("ack/<str:token>", acknowledge, name="ack"),

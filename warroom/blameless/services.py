@@ -14,7 +14,6 @@ from warroom.accounts.models import Person as RosterPerson
 from warroom.blameless.models import Correction, Pseudonym
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid
-from warroom.lib.publiccache import public_changed
 from warroom.redaction import Context, Person, Redactor
 
 # When someone holds several roles, the stand-in names the most telling one.
@@ -116,7 +115,7 @@ def add_correction(*, incident: Incident, text: str, kind: str, by) -> Correctio
         return Correction.objects.get(incident=incident, text=text, kind=kind)
     _record(incident, f"Redaction: {text!r} marked as {Correction.Kind(kind).label.lower()}.", by)
     remember(incident, _public_texts(incident))
-    public_changed()
+    incident.public_changed()
     return correction
 
 
@@ -128,7 +127,7 @@ def remove_correction(*, incident: Incident, correction_id: int, by) -> None:
     correction.delete()
     _record(incident, f"Redaction: correction for {correction.text!r} removed.", by)
     remember(incident, _public_texts(incident))
-    public_changed()
+    incident.public_changed()
 
 
 def _record(incident: Incident, body: str, by) -> None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from warroom.dashboard import playbook_views, views
+from warroom.dashboard import playbook_views, report_views, views
 
 app_name = "dashboard"
 
@@ -43,4 +43,16 @@ urlpatterns = [
     path("incidents/<slug:slug>/live/veto/", playbook_views.veto_live, name="veto_live"),
     path("incidents/<slug:slug>/ack/", playbook_views.ack_page, name="ack"),
     path("incidents/<slug:slug>/decisions/", playbook_views.record_decision, name="decide"),
+    # Community reports
+    path("incidents/<slug:slug>/reports/", report_views.reports_partial, name="reports"),
+    path(
+        "incidents/<slug:slug>/reports/<int:report_id>/promote/",
+        report_views.promote_report,
+        name="promote_report",
+    ),
+    path(
+        "incidents/<slug:slug>/reports/<int:report_id>/dismiss/",
+        report_views.dismiss_report,
+        name="dismiss_report",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from warroom.accounts.models import Person
 from warroom.blameless import services as blameless
-from warroom.dashboard import forms, playbook_panels
+from warroom.dashboard import forms, playbook_panels, reports_panel
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.forms import Form
 from warroom.incidents import services as incidents
@@ -151,6 +151,7 @@ def render_cockpit(
     context = {
         **_timeline_context(incident, timeline_error),
         **playbook,
+        **reports_panel.context(incident),
         "forms": {**blank, **(failed or {})},
         "roles": _role_board(incident, playbook["missing_roles"]),
         "kinds": [(kind.value, kind.label) for kind in WRITABLE_KINDS],

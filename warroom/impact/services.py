@@ -3,11 +3,13 @@ changes, and the internal list of affected customers."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
 from warroom.impact.models import AffectedCustomer, Assessment, Component, Level, Segment
-from warroom.incidents.models import Incident
+from warroom.incidents.models import Incident, Status
 from warroom.lib.errors import Forbidden, Invalid
 from warroom.lib.publiccache import public_changed
 
@@ -46,7 +48,7 @@ def assess(
     if customers is not None:
         _replace_customers(incident, customers)
     if changed or customers is not None:
-        public_changed()  # the count of customers is public too
+        incident.public_changed()  # the count of customers is public too
     return current_impact(incident)
 
 
@@ -133,6 +135,31 @@ def add_named(model, *, slug: str, name: str, description: str = "", position: i
         raise Invalid("a name is needed")
     if model.objects.filter(slug=slug).exists():
         raise Invalid(f"there is already a {model._meta.verbose_name} {slug!r}")
-    return model.objects.create(
+    created = model.objects.create(
         slug=slug, name=name.strip(), description=description.strip(), position=position
     )
+    public_changed()  # the status page lists components
+    return created
+
+
+# Worst first: a component that two incidents affect shows the worse of their levels.
+WORST_FIRST = [Level.MAJOR, Level.PARTIAL, Level.DEGRADED, Level.MAINTENANCE, Level.NONE]
+
+
+def current_levels_of_open_incidents() -> dict[int, tuple[str, datetime]]:
+    """Per component id: the worst current level that an unresolved incident gives it, and when
+    that level was set. Components no open incident assessed are not listed."""
+    latest: dict[tuple[int, int], tuple[str, datetime]] = {}
+    for incident_id, component_id, level, at in (
+        Assessment.objects.filter(component__isnull=False)
+        .exclude(incident__status=Status.RESOLVED)
+        .order_by("at", "id")
+        .values_list("incident_id", "component_id", "level", "at")
+    ):
+        latest[(incident_id, component_id)] = (level, at)
+    worst: dict[int, tuple[str, datetime]] = {}
+    for (_, component_id), (level, at) in latest.items():
+        known = worst.get(component_id)
+        if known is None or WORST_FIRST.index(level) < WORST_FIRST.index(known[0]):
+            worst[component_id] = (level, at)
+    return worst

@@ -60,6 +60,16 @@ class Incident(models.Model):
     def public_path(self) -> str:
         return f"/incidents/{self.slug}/"
 
+    def public_changed(self) -> None:
+        """Something of this incident the public sees changed: its updated_at moves (the static
+        export re-renders incidents by it) and the public caches start over."""
+        from django.utils import timezone
+
+        from warroom.lib.publiccache import public_changed
+
+        Incident.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        public_changed()
+
 
 class RoleAssignment(models.Model):
     """Who holds a role, from when to when. A handover ends the old row and starts a new one, so

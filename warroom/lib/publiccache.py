@@ -79,14 +79,16 @@ def rendered(key: str, build: Callable[[], tuple[bytes, str]]) -> Rendered:
         return hit
     with _building_guard:
         lock = _building.setdefault(full_key, threading.Lock())
-    with lock:
-        hit = _local.get(full_key) or cache.get(full_key)
-        if hit is None:
-            body, content_type = build()
-            etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-            hit = Rendered(body, content_type, etag)
-            cache.set(full_key, hit, timeout=TIMEOUT)
-        _local[full_key] = hit
-    with _building_guard:
-        _building.pop(full_key, None)
+    try:
+        with lock:
+            hit = _local.get(full_key) or cache.get(full_key)
+            if hit is None:
+                body, content_type = build()  # may raise (Http404): nothing is cached then
+                etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+                hit = Rendered(body, content_type, etag)
+                cache.set(full_key, hit, timeout=TIMEOUT)
+            _local[full_key] = hit
+    finally:  # the lock goes with the attempt, whatever it gave: no lock left per unknown key
+        with _building_guard:
+            _building.pop(full_key, None)
     return hit

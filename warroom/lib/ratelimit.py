@@ -4,6 +4,7 @@ with the default in-memory cache each process counts on its own."""
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 from django.core.cache import cache
@@ -33,3 +34,16 @@ def hit(key: str, *, limit: int, per_seconds: int) -> bool:
 def retry_after(per_seconds: int) -> int:
     """Seconds until the current window of `per_seconds` ends: the Retry-After of a refusal."""
     return _window(per_seconds)[1]
+
+
+def client_key(request) -> str:
+    """The client's address, as the connection gives it. X-Forwarded-For is not read: any client
+    can send one. An IPv6 client counts by its /64, which one subscriber usually holds whole."""
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -27,7 +27,7 @@ SEVERITIES = ("S1", "S2", "S3", "S4")
 ROLES = ("commander", "communications", "marketing", "support", "scribe", "responder")
 # What needs approval, by which role, unless the playbook says otherwise under `approvals`.
 APPROVALS = {"updates": "none"}
-ENTRY_KINDS = ("event", "finding", "hypothesis", "action", "status", "decision", "comms")
+ENTRY_KINDS = ("event", "finding", "hypothesis", "action", "status", "decision", "comms", "report")
 TRACKERS = ("gitlab", "github", "default")
 # What an `announce` template may use; the engine fills every one of them.
 TEMPLATE_FIELDS = ("title", "slug", "severity", "status", "public_url")

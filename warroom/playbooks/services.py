@@ -11,7 +11,6 @@ from warroom.comms import services as outbox
 from warroom.comms.models import Message
 from warroom.incidents.models import Incident, Role
 from warroom.lib.errors import Forbidden, Invalid, NotFound
-from warroom.lib.publiccache import public_changed
 from warroom.playbooks import engine
 from warroom.playbooks.models import LiveStream, Page, StepRun
 from warroom.timeline.services import add_entry
@@ -92,7 +91,7 @@ def approve_live_stream(*, incident: Incident, by, url: str = "") -> LiveStream:
         kind="decision",
         data={"topic": "live_stream", "choice": "live"},
     )
-    public_changed()
+    incident.public_changed()
     engine.sync(incident, now=stream.decided_at)
     return stream
 
@@ -116,7 +115,7 @@ def veto_live_stream(*, incident: Incident, by, reason: str) -> LiveStream:
         kind="decision",
         data={"topic": "live_stream", "choice": "vetoed"},
     )
-    public_changed()
+    incident.public_changed()
     engine.sync(incident, now=stream.decided_at)
     return stream
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max, Min
 
 from warroom.blameless.services import redactor_for
+from warroom.impact.models import Assessment, Component, Level, Segment
 from warroom.incidents.models import Incident, Severity, Status
 from warroom.lib import markdown
 from warroom.redaction import Redactor
@@ -108,6 +110,7 @@ def public_incident(incident: Incident, window: slice | None = None) -> dict[str
         "live_stream_url": _live_stream_url(incident),
         "poll_seconds": settings.LIVE_POLL_SECONDS,
         "entry_count": len(rows),
+        "impact": public_impact(incident),
         "entries": entries,
     }
 
@@ -126,4 +129,107 @@ def public_summary(incident: Incident) -> dict[str, Any]:
         "resolved_at": _iso(incident.resolved_at),
         "url": incident.public_path,
         "latest": _public_entry(latest, redactor) if latest else None,
+        "segments": public_impact(incident)["segments"],
     }
+
+
+# How each level reads for a customer segment, in plain words (G12).
+SEGMENT_WORDS = {
+    Level.NONE: "{name}: not affected.",
+    Level.DEGRADED: "{name}: slower than usual (degraded performance).",
+    Level.PARTIAL: "{name}: partly unavailable (partial outage).",
+    Level.MAJOR: "{name}: unavailable (major outage).",
+    Level.MAINTENANCE: "{name}: under maintenance.",
+}
+
+
+def public_impact(incident: Incident) -> dict[str, Any]:
+    """What the incident affects as the public sees it: each assessed component's and segment's
+    current level, a plain sentence per segment, how many customers are affected (never who),
+    and every change with its time. Component and segment names are the operator's product
+    vocabulary, not incident text: they are shown as configured."""
+    current: dict[tuple[str, int], tuple[Component | Segment, str]] = {}
+    changes = []
+    for a in incident.assessments.select_related("component", "segment"):  # oldest first
+        target = a.component or a.segment
+        kind = "component" if a.component_id else "segment"
+        current[(kind, target.pk)] = (target, a.level)
+        changes.append({"at": _iso(a.at), "kind": kind, "name": target.name, **_level(a.level)})
+
+    def of(kind: str) -> list[dict[str, Any]]:
+        assessed = [(t, level) for (k, _), (t, level) in current.items() if k == kind]
+        return [
+            {"slug": t.slug, "name": t.name, **_level(level)}
+            for t, level in sorted(assessed, key=lambda pair: (pair[0].position, pair[0].name))
+        ]
+
+    segments = of("segment")
+    for segment in segments:
+        segment["sentence"] = SEGMENT_WORDS[segment["level"]].format(name=segment["name"])
+    return {
+        "components": of("component"),
+        "segments": segments,
+        "affected_customers": incident.affected_customers.count(),
+        "changes": changes,
+    }
+
+
+def _level(level: str) -> dict[str, str]:
+    return {"level": level, "level_label": Level(level).label}
+
+
+def component_states() -> list[dict[str, Any]]:
+    """Every component and its state now: the worst level any unresolved incident gives it."""
+    from warroom.impact.services import current_levels_of_open_incidents
+
+    worst = current_levels_of_open_incidents()
+    return [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "description": c.description,
+            "position": c.position,
+            "updated_at": _iso(worst[c.pk][1]) if c.pk in worst else None,
+            **_level(worst[c.pk][0] if c.pk in worst else Level.NONE),
+        }
+        for c in Component.objects.all()
+    ]
+
+
+def public_incidents(*, unresolved: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    """The public state of incidents, newest first: the unresolved ones, or the `limit` newest."""
+    incidents = Incident.objects.all()
+    if unresolved:
+        incidents = incidents.exclude(status=Status.RESOLVED)
+    return [public_incident(i) for i in incidents[:limit]]
+
+
+def component_history() -> dict[str, dict[str, str]]:
+    """Per slug of each component an incident ever assessed: when it was first given a level
+    (`first`), and when its public state last changed (`changed`): a new level, or the end of an
+    incident that had given it one."""
+    assessed = Assessment.objects.filter(component__isnull=False).order_by()
+    times = {
+        slug: [first, last]
+        for slug, first, last in assessed.values_list("component__slug").annotate(
+            Min("at"), Max("at")
+        )
+    }
+    ended = assessed.filter(incident__status=Status.RESOLVED).exclude(level=Level.NONE)
+    for slug, end in ended.values_list("component__slug").annotate(Max("incident__resolved_at")):
+        if end and end > times[slug][1]:
+            times[slug][1] = end
+    return {
+        slug: {"first": _iso(first), "changed": _iso(last)} for slug, (first, last) in times.items()
+    }
+
+
+def last_public_change() -> str | None:
+    """When something public last changed: an incident declared or resolved, a public entry
+    written, an impact assessed. None before the first incident."""
+    times = [
+        *Incident.objects.aggregate(Max("declared_at"), Max("resolved_at")).values(),
+        *Entry.objects.filter(visibility=Visibility.PUBLIC).aggregate(Max("recorded_at")).values(),
+        *Assessment.objects.aggregate(Max("at")).values(),
+    ]
+    return _iso(max((t for t in times if t), default=None))

@@ -4,14 +4,16 @@ the projection."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from warroom.incidents.models import Incident, Status
 from warroom.lib.publiccache import Rendered, rendered
-from warroom.publicpage.projection import public_incident, public_summary
+from warroom.publicpage.projection import component_states, public_incident, public_summary
 
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
@@ -89,20 +91,37 @@ def live_json(request: HttpRequest, slug: str) -> HttpResponse:
     return _respond(request, rendered(f"incident:{slug}:live", build), cors=True)
 
 
+# The status page's history: incidents resolved in the last HISTORY_DAYS, HISTORY_PAGE a page.
+HISTORY_DAYS = 90
+HISTORY_PAGE = 25
+
+
 @require_safe
 def status_page(request: HttpRequest) -> HttpResponse:
+    number = _page_number(request)
+
     def build():
         open_incidents = Incident.objects.exclude(status=Status.RESOLVED).order_by(
             "severity", "-declared_at"
         )
-        recent = Incident.objects.filter(status=Status.RESOLVED)[:20]
+        since = timezone.now() - timedelta(days=HISTORY_DAYS)
+        resolved = Incident.objects.filter(status=Status.RESOLVED, resolved_at__gte=since)
+        start = (number - 1) * HISTORY_PAGE
+        history = list(resolved.order_by("-resolved_at", "-id")[start : start + HISTORY_PAGE + 1])
+        if number > 1 and not history:
+            raise Http404("no such page")
         html = render_to_string(
             "publicpage/status.html",
             {
                 "open": [public_summary(i) for i in open_incidents],
-                "recent": [public_summary(i) for i in recent],
+                "components": component_states(),
+                "recent": [public_summary(i) for i in history[:HISTORY_PAGE]],
+                "history_days": HISTORY_DAYS,
+                "page": number,
+                "older": number + 1 if len(history) > HISTORY_PAGE else None,
+                "newer": number - 1 if number > 1 else None,
             },
         )
         return html.encode(), "text/html; charset=utf-8"
 
-    return _respond(request, rendered("status:html", build))
+    return _respond(request, rendered(f"status:html:{number}", build))

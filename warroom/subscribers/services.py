@@ -19,6 +19,7 @@ from warroom.impact.services import affected_components
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid, NotFound
 from warroom.lib.http import UnsafeURL, check_public_url
+from warroom.publicpage.statuspage import IMPACT_OF_SEVERITY
 from warroom.subscribers.models import Subscriber
 from warroom.timeline.models import Entry
 
@@ -183,9 +184,7 @@ def _statuspage_payload(state: dict, update: dict) -> dict:
             "id": state["slug"],
             "name": state["title"],
             "status": state["status"],
-            "impact": {"S1": "critical", "S2": "major", "S3": "minor", "S4": "minor"}.get(
-                state["severity"], "minor"
-            ),
+            "impact": IMPACT_OF_SEVERITY[state["severity"]],
             "shortlink": state["url"],
             "created_at": state["started_at"],
             "resolved_at": state["resolved_at"],

@@ -5,7 +5,6 @@ webhook subscription holds its signing secret."""
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime
 
 from django.conf import settings
@@ -34,19 +33,6 @@ UNUSABLE_WEBHOOK = (
 )
 
 
-def _client(request: HttpRequest) -> str:
-    """The client's address, as the connection gives it. X-Forwarded-For is not read: any client
-    can send one. An IPv6 client counts by its /64, which one subscriber usually holds whole."""
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 def _form(
     request: HttpRequest, address: str, error: str = "", status: int = 200, chosen=()
 ) -> HttpResponse:
@@ -72,7 +58,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         # ?address= comes from the small form on the cached public pages, which cannot carry a
         # CSRF token; the visitor confirms here.
         return _form(request, request.GET.get("address", "").strip()[:MAX_ADDRESS])
-    client = _client(request)
+    client = ratelimit.client_key(request)
     refused = [
         per
         for limit, per in SUBSCRIBE_LIMITS

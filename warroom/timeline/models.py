@@ -15,6 +15,8 @@ class Kind(models.TextChoices):
     STATUS = "status", "Status update"
     DECISION = "decision", "Decision"
     COMMS = "comms", "Communication"
+    # What a visitor sees, sent from the public page: internal until a responder promotes it.
+    REPORT = "report", "Community report"
 
 
 # What a responder may write by hand; the others are written by services.

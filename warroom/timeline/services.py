@@ -10,7 +10,6 @@ from django.utils import timezone
 from warroom.blameless.services import remember
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid
-from warroom.lib.publiccache import public_changed
 from warroom.lib.times import check_occurred_at
 from warroom.timeline.models import Entry, EntryRevision, HypothesisState, Kind, Visibility
 
@@ -71,8 +70,7 @@ def add_entry(
     _snapshot(entry, by=author, at=now)
     if entry.is_public:
         remember(incident, [entry.body])
-        Incident.objects.filter(pk=incident.pk).update(updated_at=now)
-        public_changed()
+        incident.public_changed()
     return entry
 
 
@@ -111,8 +109,7 @@ def _save_revision(entry: Entry, *, by, public_before: bool) -> Entry:
     if entry.is_public:
         remember(entry.incident, [entry.body])
     if public_before or entry.is_public:
-        Incident.objects.filter(pk=entry.incident_id).update(updated_at=now)
-        public_changed()
+        entry.incident.public_changed()
     return entry
 
 

@@ -114,6 +114,48 @@
     return node;
   }
 
+  function impact(data) {
+    const { segments, components, affected_customers: customers, changes } = data.impact;
+    const node = el("section", "impact");
+    node.dataset.live = "impact";
+    node.setAttribute("aria-labelledby", "impact-title");
+    node.hidden = !segments.length && !components.length;
+    const title = el("h2", "section-title", "Who is affected");
+    title.id = "impact-title";
+    node.append(title);
+    if (segments.length) {
+      const list = el("ul", "impact-segments");
+      for (const s of segments) list.append(el("li", "impact-segment level--" + s.level, s.sentence));
+      node.append(list);
+    }
+    if (components.length) {
+      const list = el("ul", "impact-components");
+      for (const c of components) {
+        const item = el("li", "impact-component");
+        item.append(el("span", "impact-name", c.name), el("span", "level level--" + c.level, c.level_label));
+        list.append(item);
+      }
+      node.append(list);
+    }
+    if (customers) {
+      const text = customers + " customer" + (customers === 1 ? "" : "s") + " known to be affected.";
+      node.append(el("p", "impact-customers", text));
+    }
+    if (changes.length) {
+      const details = el("details", "impact-changes");
+      const list = el("ol");
+      for (const ch of changes) {
+        const when = day(ch.at) !== day(data.started_at) ? day(ch.at) + " " + clock(ch.at) : clock(ch.at);
+        const item = el("li");
+        item.append(time(ch.at, when), " " + ch.name + ": " + ch.level_label.toLowerCase());
+        list.append(item);
+      }
+      details.append(el("summary", "", "How the impact changed"), list);
+      node.append(details);
+    }
+    return node;
+  }
+
   function timeline(data) {
     const node = el("ol", "timeline");
     node.dataset.live = "timeline";
@@ -125,6 +167,7 @@
   function render(data) {
     document.title = data.title + " · " + data.status_label;
     root.querySelector('[data-live="head"]').replaceWith(head(data));
+    root.querySelector('[data-live="impact"]').replaceWith(impact(data));
     root.querySelector('[data-live="timeline"]').replaceWith(timeline(data));
   }
 
