@@ -243,6 +243,11 @@ SCHEDULER_SECONDS = env.integer("WARROOM_SCHEDULER_SECONDS", 5, minimum=1)
 LIVE_POLL_SECONDS = env.integer("WARROOM_LIVE_POLL_SECONDS", 10, minimum=1)
 # The public status page's name, as machine-readable views (the Statuspage JSON) give it.
 PAGE_NAME = env.string("WARROOM_PAGE_NAME", "Service status")
+# The static copy of the public side, written after every public change (and by `warroom
+# publish`): a folder, and/or an S3-compatible bucket as s3://bucket/prefix (boto3's settings:
+# AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL for other S3 services).
+STATIC_EXPORT_DIR = env.string("WARROOM_STATIC_EXPORT_DIR")
+STATIC_EXPORT_S3_URL = env.string("WARROOM_STATIC_EXPORT_S3_URL")
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -245,7 +246,6 @@ def worker(every, once) -> None:
 @click.option("--no-check", is_flag=True, help="Do not try to reach the configured channels.")
 def channels(as_json: bool, no_check: bool) -> None:
     """Which channels are configured, and whether they answer."""
-    import json
 
     setup_django()
     from warroom.comms.channels.registry import status
@@ -269,4 +269,49 @@ def channels(as_json: bool, no_check: bool) -> None:
         )
 
 
-COMMANDS = [migrate, serve, worker, channels, createuser, token, demo]
+@click.command()
+@click.option(
+    "--to",
+    "destinations",
+    multiple=True,
+    metavar="DIR|s3://BUCKET/PREFIX",
+    help="Where to write (repeatable); default WARROOM_STATIC_EXPORT_DIR and _S3_URL.",
+)
+@click.option("--full", is_flag=True, help="Render every incident, not only what changed.")
+@click.option("--json", "as_json", is_flag=True)
+def publish(destinations, full, as_json) -> None:
+    """Write the public side (pages, feeds, JSON) as static files; unchanged files stay as they are."""
+    setup_django()
+    from warroom.publicpage import export
+
+    try:
+        targets = [export.target(to) for to in destinations] or export.configured_targets()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--to") from None
+    if not targets:
+        raise click.UsageError(
+            "nowhere to publish: give --to DIR or --to s3://bucket/prefix, or set "
+            "WARROOM_STATIC_EXPORT_DIR / WARROOM_STATIC_EXPORT_S3_URL"
+        )
+    results = {}
+    for into in targets:
+        if as_json:
+            report = export.publish(into, full=full)
+        else:
+            with click.progressbar(length=1, label=f"Publishing to {into.where}") as bar:
+
+                def advance(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                report = export.publish(into, full=full, progress=advance)
+            click.echo(
+                f"{into.where}: {len(report.written)} file(s) written, {report.unchanged} unchanged"
+                + (" (everything rendered)" if report.full else "")
+            )
+        results[into.where] = report.as_dict()
+    if as_json:
+        click.echo(json.dumps(results, indent=2))
+
+
+COMMANDS = [migrate, serve, worker, channels, createuser, token, demo, publish]

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -53,6 +54,15 @@ def public_changed() -> None:
     reader in another transaction may have cached the pre-commit state in between."""
     _bump()
     transaction.on_commit(_bump)
+    if settings.STATIC_EXPORT_DIR or settings.STATIC_EXPORT_S3_URL:
+        transaction.on_commit(_export_soon)
+
+
+def _export_soon() -> None:
+    """The static copy follows in the background; runs of one burst of changes coalesce."""
+    from warroom.publicpage.tasks import publish_static
+
+    publish_static.enqueue(generation())
 
 
 # A rendering never changes within a generation, so each process also keeps the ones it served

@@ -1,0 +1,24 @@
+"""Background work of the public side: keeping the static copy current (Django Tasks API)."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django_tasks import task
+
+from warroom.lib.publiccache import generation
+
+DONE_KEY = "warroom:public:exported-generation"
+
+
+@task()
+def publish_static(changed_at_generation: int) -> str:
+    """Copy what changed. A task whose change an earlier run already included does nothing, so a
+    burst of changes costs one or two copies, not one per change."""
+    from warroom.publicpage import export
+
+    if (cache.get(DONE_KEY) or 0) >= changed_at_generation:
+        return "already copied"
+    started_at = generation()
+    reports = [export.publish(target).as_dict() for target in export.configured_targets()]
+    cache.set(DONE_KEY, started_at, timeout=None)
+    return f"copied: {reports}"
