@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import configs, declare, fanout, playbook, redaction, render, throughput
+from bench import configs, declare, fanout, playbook, public, redaction, render, throughput
 from bench.common import RESULTS, Row, bench_server, progress
 from bench.corpus import make_incident
 
-NAMES = ["declare", "render", "throughput", "configs", "redaction", "playbook", "fanout"]
+NAMES = ["declare", "render", "throughput", "configs", "redaction", "playbook", "fanout", "public"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,13 @@ class Plan:
     redaction_copies: int = 20
     fanout_emails: int = 50_000
     fanout_webhooks: int = 10_000
+    public_incidents: int = 1000
+    public_entries: int = 200  # public, each incident
+    public_internal: int = 20
+    public_open: int = 3
+    viewers: int = 10_000
+    viewer_poll_seconds: float = 10
+    viewer_seconds: int = 60
 
 
 QUICK = Plan(
@@ -52,6 +59,12 @@ QUICK = Plan(
     redaction_copies=3,
     fanout_emails=2_000,
     fanout_webhooks=1_000,
+    public_incidents=50,
+    public_entries=50,
+    public_internal=5,
+    viewers=1_000,
+    viewer_poll_seconds=2,
+    viewer_seconds=8,
 )
 
 
@@ -130,6 +143,21 @@ def run(args: argparse.Namespace, plan: Plan) -> list[Row]:
                 seconds=plan.sweep_seconds,
                 warmup=plan.sweep_warmup_seconds,
             )
+        if "public" in chosen:  # last on this server: it writes a long history into it
+            rows += public.run(
+                server,
+                incidents=plan.public_incidents,
+                public=plan.public_entries,
+                internal=plan.public_internal,
+                open_incidents=plan.public_open,
+                render_runs=plan.render_runs,
+                seconds=plan.wrk_seconds,
+                warmup=plan.warmup_seconds,
+                viewer_count=plan.viewers,
+                poll_seconds=plan.viewer_poll_seconds,
+                crowd_seconds=plan.viewer_seconds,
+                profile=args.profile,
+            )
     if "redaction" in chosen:
         rows += redaction.run(copies=plan.redaction_copies)
     if "playbook" in chosen:
@@ -155,6 +183,7 @@ TITLES = {
     "redaction": "4. Redaction (issue 3): evaluation sets and throughput",
     "playbook": "5. Playbook (issue 4): declare → first steps done, scheduler passes",
     "fanout": "6. Fan-out (issue 5): one status update → every subscriber, `warroom worker` processes",
+    "public": "7. The public side (issue 6): a long history, viewers polling, the static copy",
     "configs": "   `warroom serve` configurations on the same data, wrk -t2 -c50 for each cell:\n"
     "   req/s, ratio to its own /healthz, p99 ms (t/o: wrk timeouts > 2 s, wf: failed writes)",
 }

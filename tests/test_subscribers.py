@@ -110,6 +110,11 @@ def test_every_status_update_fans_out_with_the_public_text_only(incident, respon
     headers, body = receiver.requests[0]
     payload = Webhook(hook.secret).verify(body, headers)  # raises if the signature is wrong
     assert payload["incident"]["status"] == "identified"
+    # The page as a whole, as Statuspage states it: this incident's severity sets the indicator.
+    assert (payload["page"]["status_indicator"], payload["page"]["status_description"]) == (
+        "critical",
+        "Major Service Outage",
+    )
     assert payload["incident"]["incident_updates"][0]["body"].endswith(
         "found the cause: a full disk."
     )

@@ -57,8 +57,13 @@ def _summary() -> dict[str, Any]:
     }
 
 
+def page_status() -> dict[str, str]:
+    """The page's indicator and its description now (also in each subscriber webhook)."""
+    return _summary()["status"]
+
+
 summary = _endpoint("summary", _summary)
-status = _endpoint("status", lambda: {"page": _page(), "status": _summary()["status"]})
+status = _endpoint("status", lambda: {"page": _page(), "status": page_status()})
 components = _endpoint("components", lambda: {"page": _page(), "components": _components()})
 incidents = _endpoint(
     "incidents",

@@ -19,6 +19,7 @@ from warroom.impact.services import affected_components
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid, NotFound
 from warroom.lib.http import UnsafeURL, check_public_url
+from warroom.publicpage import statuspage
 from warroom.publicpage.statuspage import IMPACT_OF_SEVERITY
 from warroom.subscribers.models import Subscriber
 from warroom.timeline.models import Entry
@@ -177,9 +178,16 @@ def _approval_role(incident: Incident) -> str:
 
 def _statuspage_payload(state: dict, update: dict) -> dict:
     """Shaped like Statuspage's incident webhook, so its consumers read it unchanged."""
+    from warroom.publicpage.statuspage_views import page_status
+
+    page = page_status()
     return {
         "meta": {"generated_at": timezone.now().isoformat()},
-        "page": {"status_indicator": "none" if state["status"] == "resolved" else "major"},
+        "page": {
+            "id": statuspage.page_id(),
+            "status_indicator": page["indicator"],
+            "status_description": page["description"],
+        },
         "incident": {
             "id": state["slug"],
             "name": state["title"],
