@@ -3,7 +3,7 @@
 import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 import pytest
@@ -433,3 +433,20 @@ def test_components_impact_and_component_subscribers_through_the_cli(server, tmp
     assert assessed["customer_names"] == ["ACME Corp", "Initech"]
     bad = server.cli("impact", slug, "--component", "pages=none")
     assert bad.returncode == 1 and "no component 'pages'" in bad.stderr
+
+
+@pytest.mark.server
+def test_declare_with_a_detection_time_and_read_the_metrics(server):
+    detected = (datetime.now(UTC) - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    slug = json.loads(
+        _ok(
+            server.cli(
+                "declare", "Queue backlog", "--severity", "S3", "--detected-at", detected, "--json"
+            )
+        )
+    )["slug"]
+    one = json.loads(_ok(server.cli("metrics", slug, "--json")))
+    assert 590 <= one["time_to_declare"] <= 700 and one["time_to_resolve"] is None
+    assert "Time to declare" in _ok(server.cli("metrics", slug))
+    across = _ok(server.cli("metrics", "--days", "30"))
+    assert "incident(s) declared in the last 30 days" in across

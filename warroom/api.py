@@ -64,6 +64,7 @@ def _routers() -> None:
     from warroom.blameless.api import router as redaction
     from warroom.impact.api import router as impact
     from warroom.incidents.api import router as incidents
+    from warroom.metrics.api import router as metrics
     from warroom.playbooks.api import router as playbooks
     from warroom.reports.api import router as reports
     from warroom.subscribers.api import router as subscribers
@@ -77,6 +78,7 @@ def _routers() -> None:
     api.add_router("", subscribers)
     api.add_router("", reports)
     api.add_router("", impact)
+    api.add_router("", metrics)
 
 
 _routers()

@@ -44,9 +44,15 @@ def login(url: str, token: str) -> None:
 @click.option("--commander", metavar="USER", help="Username of the incident commander.")
 @click.option("--communications", metavar="USER", help="Username of the communications lead.")
 @click.option(
+    "--detected-at",
+    "detected_at",
+    type=AtTime(),
+    help="When the problem was first noticed (2026-11-29T14:02Z or 14:02): time to declare.",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print slug, URLs, status and severity as JSON."
 )
-def declare(title, severity, summary, commander, communications, as_json) -> None:
+def declare(title, severity, summary, commander, communications, detected_at, as_json) -> None:
     """Declare an incident: opens its war room and public page at once."""
     incident = Api().post(
         "/api/v1/incidents",
@@ -56,6 +62,7 @@ def declare(title, severity, summary, commander, communications, as_json) -> Non
             "summary": summary,
             "commander": commander,
             "communications": communications,
+            "detected_at": detected_at.isoformat() if detected_at else None,
         },
     )
     if as_json:

@@ -8,6 +8,7 @@ from warroom.cli import (
     compose_command,
     impact_commands,
     incident_commands,
+    metrics_command,
     playbook_commands,
     redaction_commands,
     server_commands,
@@ -34,6 +35,7 @@ for command in (
     + compose_command.COMMANDS
     + subscriber_commands.COMMANDS
     + impact_commands.COMMANDS
+    + metrics_command.COMMANDS
 ):
     cli.add_command(command)
 

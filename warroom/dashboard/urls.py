@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from warroom.dashboard import playbook_views, report_views, views
+from warroom.metrics import views as metrics_views
 
 app_name = "dashboard"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.incident_list, name="list"),
     path("declare/", views.declare, name="declare"),
+    path("metrics/", metrics_views.metrics_page, name="metrics"),
     path("incidents/<slug:slug>/", views.incident_detail, name="incident"),
     path("incidents/<slug:slug>/timeline/", views.timeline_partial, name="timeline"),
     path("incidents/<slug:slug>/entries/", views.add_entry, name="add_entry"),
