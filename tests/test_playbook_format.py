@@ -81,7 +81,7 @@ def test_the_default_playbook_covers_every_guideline_step():
         ("support_briefing", "G15", "support", "declare", "support_briefing", "action", SEVERITIES),
         ("support_update_identified", "G15", "support", "status:identified", "support_briefing", "action", SEVERITIES),
         ("name_communications", "G16", "commander", "declare", "require_role", "role:communications", ("S1", "S2")),
-        ("postmortem", "G17", "commander", "resolve", "postmortem", "manual", SEVERITIES),
+        ("postmortem", "G17", "commander", "resolve", "postmortem", "status:postmortem", SEVERITIES),
         ("announce_overdue", "G6", "commander", "after 10m unless announce done", None, "manual", ("S1", "S2")),
     ],
 )  # fmt: skip

@@ -66,19 +66,26 @@ def _routers() -> None:
     from warroom.incidents.api import router as incidents
     from warroom.metrics.api import router as metrics
     from warroom.playbooks.api import router as playbooks
+    from warroom.postmortem.api import router as postmortem
+    from warroom.records.api import router as records
     from warroom.reports.api import router as reports
     from warroom.subscribers.api import router as subscribers
     from warroom.timeline.api import router as timeline
+    from warroom.writeups.api import router as writeups
 
     api.add_router("", accounts)
+    # Before incidents: its /incidents/{slug} would take POST /incidents/import (405).
+    api.add_router("/incidents", records)
     api.add_router("/incidents", incidents)
     api.add_router("/incidents", timeline)
     api.add_router("/incidents", redaction)
+    api.add_router("/incidents", postmortem)
     api.add_router("", playbooks)
     api.add_router("", subscribers)
     api.add_router("", reports)
     api.add_router("", impact)
     api.add_router("", metrics)
+    api.add_router("/incidents", writeups)
 
 
 _routers()

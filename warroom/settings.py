@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "warroom.subscribers",
     "warroom.publicpage",
     "warroom.dashboard",
+    "warroom.postmortem",
+    "warroom.records",
 ]
 
 MIDDLEWARE = [
@@ -229,14 +231,41 @@ MASTODON_VISIBILITY = env.string("WARROOM_MASTODON_VISIBILITY", "public")
 BLUESKY_HANDLE = env.string("WARROOM_BLUESKY_HANDLE")
 BLUESKY_APP_PASSWORD = env.string("WARROOM_BLUESKY_APP_PASSWORD")
 BLUESKY_SERVICE_URL = env.url("WARROOM_BLUESKY_SERVICE_URL", "https://bsky.social")
+# Issue trackers for the outage issue (G9, docs/trackers.md): GitLab through python-gitlab,
+# GitHub (or GitHub Enterprise: https://HOST/api/v3) through PyGithub.
+GITLAB_URL = env.url("WARROOM_GITLAB_URL", "https://gitlab.com")
+GITLAB_TOKEN = env.string("WARROOM_GITLAB_TOKEN")
+GITLAB_PROJECT = env.string("WARROOM_GITLAB_PROJECT")
+GITHUB_TOKEN = env.string("WARROOM_GITHUB_TOKEN")
+GITHUB_REPO = env.string("WARROOM_GITHUB_REPO")
+GITHUB_API_URL = env.url("WARROOM_GITHUB_API_URL", "https://api.github.com")
 # Webhook URLs may point at private, loopback or link-local addresses (tests, closed networks).
 ALLOW_PRIVATE_WEBHOOKS = env.boolean("WARROOM_ALLOW_PRIVATE_WEBHOOKS", False)
+
+
+def _support_channel() -> str:
+    """Where support briefings go (G15): email:ADDRESS, slack or mattermost (their configured
+    destination); unset: e-mail to the incident's support role holder. Never a public channel."""
+    value = env.string("WARROOM_SUPPORT_CHANNEL").strip()
+    channel, _, address = value.partition(":")
+    if value and not (value in ("slack", "mattermost") or (channel == "email" and "@" in address)):
+        raise env.ConfigError(
+            f"WARROOM_SUPPORT_CHANNEL={value!r}: use email:support@example.com, slack or "
+            "mattermost, or leave it unset to e-mail the incident's support role holder"
+        )
+    return value
+
+
+SUPPORT_CHANNEL = _support_channel()
 
 # Redaction: texts that are never names (product names) and texts that always are.
 REDACTION_ALLOW = env.strings("WARROOM_REDACTION_ALLOW")
 REDACTION_DENY = env.strings("WARROOM_REDACTION_DENY")
 # The playbook new incidents follow (a YAML file); the one shipped with warroom when unset.
 PLAYBOOK_PATH = env.string("WARROOM_PLAYBOOK")
+# A folder of Jinja2 templates that replace the shipped ones of the same name (the post-mortem's
+# postmortem.md.j2, the write-ups'): an organisation's own wording without touching the code.
+TEMPLATES_DIR = env.string("WARROOM_TEMPLATES_DIR")
 # Seconds between scheduler passes (reminders, escalations, timed steps).
 SCHEDULER_SECONDS = env.integer("WARROOM_SCHEDULER_SECONDS", 5, minimum=1)
 # How often the public page polls live.json, in seconds.

@@ -22,6 +22,16 @@ class Api:
         self.http = httpx.Client(base_url=self.config.url, headers=headers, timeout=timeout)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(method, path, **kwargs)
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    def text(self, path: str, **kwargs: Any) -> str:
+        """A GET whose answer is a document (Markdown, HTML), not JSON."""
+        return self._send("GET", path, **kwargs).text
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         if not self.config.token and path.startswith("/api/"):
             raise click.ClickException(
                 "no API token: set WARROOM_TOKEN or run `warroom login URL --token TOKEN` "
@@ -36,9 +46,7 @@ class Api:
             ) from None
         if response.status_code >= 400:
             raise click.ClickException(_error_message(response))
-        if response.status_code == 204 or not response.content:
-            return None
-        return response.json()
+        return response
 
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.request("GET", path, **kwargs)

@@ -10,9 +10,12 @@ from warroom.cli import (
     incident_commands,
     metrics_command,
     playbook_commands,
+    postmortem_commands,
+    record_commands,
     redaction_commands,
     server_commands,
     subscriber_commands,
+    writeup_commands,
 )
 
 
@@ -36,6 +39,9 @@ for command in (
     + subscriber_commands.COMMANDS
     + impact_commands.COMMANDS
     + metrics_command.COMMANDS
+    + postmortem_commands.COMMANDS
+    + writeup_commands.COMMANDS
+    + record_commands.COMMANDS
 ):
     cli.add_command(command)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from warroom.dashboard import playbook_views, report_views, views
+from warroom.dashboard import playbook_views, postmortem_views, report_views, views, writeup_views
 from warroom.metrics import views as metrics_views
 
 app_name = "dashboard"
@@ -27,6 +27,13 @@ urlpatterns = [
     path("incidents/<slug:slug>/status/", views.change_status, name="status"),
     path("incidents/<slug:slug>/roles/", views.assign_role, name="roles"),
     path("incidents/<slug:slug>/preview/", views.public_preview, name="preview"),
+    path("incidents/<slug:slug>/postmortem/", postmortem_views.editor, name="postmortem"),
+    path(
+        "incidents/<slug:slug>/postmortem/check/",
+        postmortem_views.check_partial,
+        name="postmortem_check",
+    ),
+    path("incidents/<slug:slug>/blog/", writeup_views.blog_draft, name="blog"),
     path("incidents/<slug:slug>/redaction/", views.add_correction, name="add_correction"),
     path(
         "incidents/<slug:slug>/redaction/<int:correction_id>/remove/",

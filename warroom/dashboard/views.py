@@ -20,7 +20,7 @@ from warroom.dashboard import forms, playbook_panels, reports_panel
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.forms import Form
 from warroom.incidents import services as incidents
-from warroom.incidents.models import Incident, Role, Severity, Status
+from warroom.incidents.models import CLOSED_STATUSES, Incident, Role, Severity, Status
 from warroom.lib.errors import DomainError, NotFound
 from warroom.playbooks.engine import pending_warnings
 from warroom.publicpage.projection import public_incident
@@ -64,8 +64,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 def _render_list(request: HttpRequest, declare_form: Form, status: int = 200) -> HttpResponse:
     context = {
-        "open_incidents": Incident.objects.exclude(status=Status.RESOLVED),
-        "resolved_incidents": Incident.objects.filter(status=Status.RESOLVED)[:RECENTLY_RESOLVED],
+        "open_incidents": Incident.objects.exclude(status__in=CLOSED_STATUSES),
+        "resolved_incidents": Incident.objects.filter(status__in=CLOSED_STATUSES)[
+            :RECENTLY_RESOLVED
+        ],
         "form": declare_form,
         "severities": Severity.choices,
         "roster": _roster(),
@@ -155,7 +157,8 @@ def render_cockpit(
         "forms": {**blank, **(failed or {})},
         "roles": _role_board(incident, playbook["missing_roles"]),
         "kinds": [(kind.value, kind.label) for kind in WRITABLE_KINDS],
-        "statuses": Status.choices,
+        # The postmortem status comes with publishing the post-mortem, not from this form.
+        "statuses": [c for c in Status.choices if c[0] != Status.POSTMORTEM],
         "role_choices": Role.choices,
         "roster": _roster(),
         "public_url": f"{settings.PUBLIC_URL}{incident.public_path}",

@@ -19,6 +19,16 @@ class Level(models.TextChoices):
     MAINTENANCE = "under_maintenance", "Under maintenance"
 
 
+# How each level reads for a customer, in plain words (G12): the public pages, the blog post.
+LEVEL_WORDS = {
+    Level.NONE: "not affected",
+    Level.DEGRADED: "slower than usual (degraded performance)",
+    Level.PARTIAL: "partly unavailable (partial outage)",
+    Level.MAJOR: "unavailable (major outage)",
+    Level.MAINTENANCE: "under maintenance",
+}
+
+
 class _Named(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from warroom.impact.models import AffectedCustomer, Assessment, Component, Level, Segment
-from warroom.incidents.models import Incident, Status
+from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.lib.errors import Forbidden, Invalid
 from warroom.lib.publiccache import public_changed
 
@@ -152,7 +152,7 @@ def current_levels_of_open_incidents() -> dict[int, tuple[str, datetime]]:
     latest: dict[tuple[int, int], tuple[str, datetime]] = {}
     for incident_id, component_id, level, at in (
         Assessment.objects.filter(component__isnull=False)
-        .exclude(incident__status=Status.RESOLVED)
+        .exclude(incident__status__in=CLOSED_STATUSES)
         .order_by("at", "id")
         .values_list("incident_id", "component_id", "level", "at")
     ):

@@ -7,7 +7,7 @@ from ninja import Router
 from ninja.responses import Status as Reply
 
 from warroom.incidents import services
-from warroom.incidents.models import Incident, RoleAssignment, Status
+from warroom.incidents.models import CLOSED_STATUSES, Incident, RoleAssignment
 from warroom.incidents.schemas import DeclareIn, IncidentOut, RoleIn, RoleName, RoleOut, StatusIn
 from warroom.playbooks.engine import pending_warnings
 
@@ -47,7 +47,7 @@ def incident_out(incident: Incident) -> dict:
 def list_incidents(request, open: bool = False, limit: int = 100):
     incidents = Incident.objects.all()
     if open:
-        incidents = incidents.exclude(status=Status.RESOLVED)
+        incidents = incidents.exclude(status__in=CLOSED_STATUSES)
     return [incident_out(i) for i in incidents.prefetch_related("roles__person")[: min(limit, 500)]]
 
 

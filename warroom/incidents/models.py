@@ -18,6 +18,12 @@ class Status(models.TextChoices):
     IDENTIFIED = "identified", "Identified"
     MONITORING = "monitoring", "Monitoring"
     RESOLVED = "resolved", "Resolved"
+    # Resolved, and its post-mortem published: only publishing the post-mortem sets it.
+    POSTMORTEM = "postmortem", "Post-mortem"
+
+
+# The problem is over: the incident stops reminding, taking reports and counting as open.
+CLOSED_STATUSES = (Status.RESOLVED, Status.POSTMORTEM)
 
 
 class Role(models.TextChoices):
@@ -54,7 +60,7 @@ class Incident(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != Status.RESOLVED
+        return self.status not in CLOSED_STATUSES
 
     @property
     def public_path(self) -> str:

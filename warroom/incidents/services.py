@@ -12,10 +12,11 @@ from warroom.accounts.services import get_person
 from warroom.blameless.services import remember
 from warroom.incidents import conference
 from warroom.incidents.models import Incident, Role, RoleAssignment, Severity, Status
-from warroom.lib.errors import Invalid, NotFound
+from warroom.lib.errors import Conflict, Invalid, NotFound
 from warroom.lib.publiccache import public_changed
 from warroom.lib.times import check_occurred_at
 from warroom.playbooks import engine as playbook
+from warroom.playbooks.actions import support_briefing
 from warroom.subscribers import services as subscribers
 from warroom.timeline.models import Kind, Visibility
 from warroom.timeline.services import add_entry
@@ -123,12 +124,37 @@ def declare(
 def change_status(*, incident: Incident, status: str, message: str, by) -> Incident:
     """Move the incident to a new status with a public message (G8)."""
     status = _check_status(status)
+    if status == Status.POSTMORTEM:
+        raise Invalid(
+            "the postmortem status comes with publishing the post-mortem: use the incident's "
+            "Post-mortem page in the dashboard, or POST …/postmortem/publish"
+        )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == Status.POSTMORTEM:
+        raise Conflict(
+            f"incident {incident.slug} is over: its post-mortem is published; "
+            "if the problem is back, declare a new incident"
+        )
+    return _move(incident, status=status, message=message, by=by)
+
+
+@transaction.atomic
+def enter_postmortem(*, incident: Incident, message: str, by) -> Incident:
+    """Resolved → postmortem, when the post-mortem is published (postmortem.services.publish,
+    which checked it first)."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != Status.RESOLVED:
+        raise Conflict(f"incident {incident.slug} is {incident.status}, not resolved")
+    return _move(incident, status=Status.POSTMORTEM, message=message, by=by)
+
+
+def _move(incident: Incident, *, status: str, message: str, by) -> Incident:
     if not (message or "").strip():
         raise Invalid("a status change needs a public message saying what changed")
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
     now = timezone.now()
+    if status != Status.POSTMORTEM:  # a post-mortem keeps the time the incident was resolved
+        incident.resolved_at = now if status == Status.RESOLVED else None
     incident.status = status
-    incident.resolved_at = now if status == Status.RESOLVED else None
     incident.save()
     entry = add_entry(
         incident=incident,
@@ -142,6 +168,8 @@ def change_status(*, incident: Incident, status: str, message: str, by) -> Incid
         playbook.fire(incident, f"status:{status}", now=now, by=by)
         if status == Status.RESOLVED:
             playbook.fire(incident, "resolve", now=now, by=by)
+        # Steps fire once; support hears of every status change (G15).
+        support_briefing.status_changed(incident, entry, now=now)
     return incident
 
 

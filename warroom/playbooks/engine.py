@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from warroom.incidents.models import Incident, Status
+from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.lib.errors import Invalid, NotFound
 from warroom.playbooks import loader
 from warroom.playbooks.actions import ACTIONS, require_role
@@ -119,7 +119,7 @@ def tick(*, now: datetime | None = None, batch: int = 50) -> int:
     (on SQLite: the one write lock) for long; a pass with nothing due takes no lock at all."""
     now = now or timezone.now()
     due_now = StepRun.objects.filter(state__in=ACTIVE, next_run_at__lte=now).exclude(
-        incident__status=Status.RESOLVED, state=StepRun.State.WAITING
+        incident__status__in=CLOSED_STATUSES, state=StepRun.State.WAITING
     )
     ran = 0
     while due_now.exists():

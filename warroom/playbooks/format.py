@@ -21,7 +21,7 @@ from typing import Any, Literal, cast
 import yaml
 
 # Mirrors incidents.models and timeline.models (a test keeps them in step).
-STATUSES = ("investigating", "identified", "monitoring", "resolved")
+STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
 OPEN_STATUSES = ("investigating", "identified", "monitoring")
 SEVERITIES = ("S1", "S2", "S3", "S4")
 ROLES = ("commander", "communications", "marketing", "support", "scribe", "responder")

@@ -29,7 +29,7 @@ from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import timezone
 
-from warroom.incidents.models import Incident, Status
+from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.publicpage import urls as public_urls
 
 MANIFEST = ".warroom-export.json"
@@ -171,7 +171,7 @@ def _paths(since: datetime | None) -> Iterator[str]:
     incidents = Incident.objects.all()
     if since is not None:
         incidents = incidents.filter(updated_at__gte=since) | incidents.exclude(
-            status=Status.RESOLVED
+            status__in=CLOSED_STATUSES
         )
     slugs = list(incidents.values_list("slug", flat=True).distinct())
     for pattern in public_urls.urlpatterns:

@@ -8,14 +8,15 @@ person's name, handle, e-mail or phone number leaves.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Min
 
 from warroom.blameless.services import redactor_for
-from warroom.impact.models import Assessment, Component, Level, Segment
-from warroom.incidents.models import Incident, Severity, Status
+from warroom.impact.models import LEVEL_WORDS, Assessment, Component, Level, Segment
+from warroom.incidents.models import CLOSED_STATUSES, Incident, Severity, Status
 from warroom.lib import markdown
 from warroom.redaction import Redactor
 from warroom.timeline.models import Entry, HypothesisState, Kind, Visibility
@@ -111,8 +112,32 @@ def public_incident(incident: Incident, window: slice | None = None) -> dict[str
         "poll_seconds": settings.LIVE_POLL_SECONDS,
         "entry_count": len(rows),
         "impact": public_impact(incident),
+        "postmortem": public_postmortem(incident, redactor),
         "entries": entries,
     }
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def public_postmortem(incident: Incident, redactor: Redactor) -> dict[str, Any] | None:
+    """The published post-mortem (G17), or None. Publishing refused it while it named anyone;
+    it is redacted here all the same, as every public text is."""
+    if incident.status != Status.POSTMORTEM:  # no query for the incidents without one
+        return None
+    from warroom.postmortem.models import PostMortem
+
+    published = (
+        PostMortem.objects.filter(incident=incident, published_at__isnull=False)
+        .values("published_body", "published_at")
+        .first()
+    )
+    if published is None:
+        return None
+    html = _html(public_text(published["published_body"], redactor))
+    # Its headings sit under the page's own h1 and the section's h2.
+    demoted = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
+    return {"html": demoted, "published_at": _iso(published["published_at"])}
 
 
 def public_summary(incident: Incident) -> dict[str, Any]:
@@ -131,16 +156,6 @@ def public_summary(incident: Incident) -> dict[str, Any]:
         "latest": _public_entry(latest, redactor) if latest else None,
         "segments": public_impact(incident)["segments"],
     }
-
-
-# How each level reads for a customer segment, in plain words (G12).
-SEGMENT_WORDS = {
-    Level.NONE: "{name}: not affected.",
-    Level.DEGRADED: "{name}: slower than usual (degraded performance).",
-    Level.PARTIAL: "{name}: partly unavailable (partial outage).",
-    Level.MAJOR: "{name}: unavailable (major outage).",
-    Level.MAINTENANCE: "{name}: under maintenance.",
-}
 
 
 def public_impact(incident: Incident) -> dict[str, Any]:
@@ -165,7 +180,7 @@ def public_impact(incident: Incident) -> dict[str, Any]:
 
     segments = of("segment")
     for segment in segments:
-        segment["sentence"] = SEGMENT_WORDS[segment["level"]].format(name=segment["name"])
+        segment["sentence"] = f"{segment['name']}: {LEVEL_WORDS[segment['level']]}."
     return {
         "components": of("component"),
         "segments": segments,
@@ -200,7 +215,7 @@ def public_incidents(*, unresolved: bool = False, limit: int | None = None) -> l
     """The public state of incidents, newest first: the unresolved ones, or the `limit` newest."""
     incidents = Incident.objects.all()
     if unresolved:
-        incidents = incidents.exclude(status=Status.RESOLVED)
+        incidents = incidents.exclude(status__in=CLOSED_STATUSES)
     return [public_incident(i) for i in incidents[:limit]]
 
 
@@ -215,7 +230,7 @@ def component_history() -> dict[str, dict[str, str]]:
             Min("at"), Max("at")
         )
     }
-    ended = assessed.filter(incident__status=Status.RESOLVED).exclude(level=Level.NONE)
+    ended = assessed.filter(incident__status__in=CLOSED_STATUSES).exclude(level=Level.NONE)
     for slug, end in ended.values_list("component__slug").annotate(Max("incident__resolved_at")):
         if end and end > times[slug][1]:
             times[slug][1] = end

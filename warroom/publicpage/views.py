@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from warroom.incidents.models import Incident, Status
+from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.lib.publiccache import Rendered, rendered
 from warroom.publicpage.projection import component_states, public_incident, public_summary
 
@@ -101,11 +101,12 @@ def status_page(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
 
     def build():
-        open_incidents = Incident.objects.exclude(status=Status.RESOLVED).order_by(
+        open_incidents = Incident.objects.exclude(status__in=CLOSED_STATUSES).order_by(
             "severity", "-declared_at"
         )
         since = timezone.now() - timedelta(days=HISTORY_DAYS)
-        resolved = Incident.objects.filter(status=Status.RESOLVED, resolved_at__gte=since)
+        # A published post-mortem keeps the incident in the history: it is resolved too.
+        resolved = Incident.objects.filter(status__in=CLOSED_STATUSES, resolved_at__gte=since)
         start = (number - 1) * HISTORY_PAGE
         history = list(resolved.order_by("-resolved_at", "-id")[start : start + HISTORY_PAGE + 1])
         if number > 1 and not history:

@@ -12,12 +12,15 @@ from types import ModuleType
 
 from warroom.playbooks.actions import (
     announce,
+    export_issue,
     links,
     live_stream,
     manual,
     page_marketing,
+    postmortem,
     remind_update,
     require_role,
+    support_briefing,
 )
 
 ACTIONS: dict[str, ModuleType] = {
@@ -28,11 +31,11 @@ ACTIONS: dict[str, ModuleType] = {
     "remind_update": remind_update,
     "require_role": require_role,
     "live_stream": live_stream,
+    "support_briefing": support_briefing,
+    "postmortem": postmortem,
+    "export_issue": export_issue,
     # Steps a person carries out; the checklist shows them, the done condition closes them.
     "request_decision": manual,
-    "export_issue": manual,
-    "support_briefing": manual,
-    "postmortem": manual,
     "handover": manual,
     "assess_impact": manual,
 }

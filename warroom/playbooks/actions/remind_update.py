@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from warroom.comms import services as outbox
 from warroom.comms.models import Message
-from warroom.incidents.models import Status
 from warroom.playbooks.actions.base import Context, Outcome
 from warroom.playbooks.format import duration
 
@@ -96,7 +95,7 @@ def start(ctx: Context) -> Outcome:
 
 def wake(ctx: Context) -> Outcome:
     incident = ctx.incident
-    if incident.status == Status.RESOLVED:
+    if not incident.is_open:
         return Outcome(done=True)
     interval = cadence(ctx.params, incident.status, incident.severity)
     if interval is None:

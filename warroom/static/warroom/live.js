@@ -156,6 +156,26 @@
     return node;
   }
 
+  function postmortem(data) {
+    const published = data.postmortem;
+    const node = el("section", "postmortem");
+    node.dataset.live = "postmortem";
+    node.setAttribute("aria-labelledby", "postmortem-title");
+    node.hidden = !published;
+    const title = el("h2", "section-title", "Post-mortem");
+    title.id = "postmortem-title";
+    node.append(title);
+    if (published) {
+      const at = published.published_at;
+      const meta = el("p", "postmortem-meta", "Published ");
+      meta.append(time(at, day(at) + " " + clock(at)));
+      const body = el("div", "entry-body postmortem-body");
+      body.innerHTML = published.html; // sanitised by warroom.lib.markdown on the server
+      node.append(meta, body);
+    }
+    return node;
+  }
+
   function timeline(data) {
     const node = el("ol", "timeline");
     node.dataset.live = "timeline";
@@ -168,6 +188,7 @@
     document.title = data.title + " · " + data.status_label;
     root.querySelector('[data-live="head"]').replaceWith(head(data));
     root.querySelector('[data-live="impact"]').replaceWith(impact(data));
+    root.querySelector('[data-live="postmortem"]').replaceWith(postmortem(data));
     root.querySelector('[data-live="timeline"]').replaceWith(timeline(data));
   }
 
