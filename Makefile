@@ -47,6 +47,7 @@ test: lint test-sqlite test-postgres
 
 bench: $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	@command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq nginx >/dev/null)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
