@@ -5,6 +5,8 @@ keeps the same stand-in on every page, in every feed and in every post."""
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -12,7 +14,7 @@ from django.db.models import Count, Max
 
 from warroom.accounts.models import Person as RosterPerson
 from warroom.blameless.models import Correction, Pseudonym
-from warroom.incidents.models import Incident
+from warroom.incidents.models import Incident, RoleAssignment
 from warroom.lib.errors import Invalid
 from warroom.redaction import Context, Person, Redactor
 
@@ -36,33 +38,52 @@ def roster() -> list[Person]:
         return _roster_cache[1]
 
 
-def _roles(incident: Incident) -> dict[str, str]:
+def _best_roles(rows) -> dict[str, str]:
+    """Per username, the most telling role it holds (ROLE_ORDER)."""
     held: dict[str, str] = {}
-    for role, username in incident.roles.filter(ended_at=None).values_list(
-        "role", "person__username"
-    ):
+    for role, username in rows:
         best = held.get(username)
         if role in ROLE_ORDER and (best is None or ROLE_ORDER.index(role) < ROLE_ORDER.index(best)):
             held[username] = role
     return held
 
 
+def contexts_for(incidents) -> dict[int, Context]:
+    """The redaction context of each incident, in four queries whatever their number (the status
+    page redacts dozens of incidents at once)."""
+    ids = [i.pk for i in incidents]
+    roles, corrections, pseudonyms = defaultdict(list), defaultdict(list), defaultdict(dict)
+    for incident_id, role, username in RoleAssignment.objects.filter(
+        incident__in=ids, ended_at=None
+    ).values_list("incident_id", "role", "person__username"):
+        roles[incident_id].append((role, username))
+    for incident_id, text, kind in Correction.objects.filter(incident__in=ids).values_list(
+        "incident_id", "text", "kind"
+    ):
+        corrections[incident_id].append((text, kind))
+    for incident_id, key, standin in Pseudonym.objects.filter(incident__in=ids).values_list(
+        "incident_id", "key", "standin"
+    ):
+        pseudonyms[incident_id][key] = standin
+    people = roster()
+    contexts = {}
+    for incident_id in ids:
+        held = _best_roles(roles[incident_id])
+        fixes = corrections[incident_id]
+        contexts[incident_id] = Context(
+            people=[replace(p, role=held.get(p.username, "")) for p in people],
+            allow={
+                *settings.REDACTION_ALLOW,
+                *(t for t, k in fixes if k == Correction.Kind.NOT_A_NAME),
+            },
+            deny={*settings.REDACTION_DENY, *(t for t, k in fixes if k == Correction.Kind.NAME)},
+            pseudonyms=pseudonyms[incident_id],
+        )
+    return contexts
+
+
 def context_for(incident: Incident) -> Context:
-    roles = _roles(incident)
-    people = [
-        Person(p.username, p.name, p.email, p.aliases, role=roles.get(p.username, ""))
-        for p in roster()
-    ]
-    corrections = list(incident.corrections.values_list("text", "kind"))
-    return Context(
-        people=people,
-        allow={
-            *settings.REDACTION_ALLOW,
-            *(t for t, k in corrections if k == Correction.Kind.NOT_A_NAME),
-        },
-        deny={*settings.REDACTION_DENY, *(t for t, k in corrections if k == Correction.Kind.NAME)},
-        pseudonyms=dict(incident.pseudonyms.values_list("key", "standin")),
-    )
+    return contexts_for([incident])[incident.pk]
 
 
 def redactor_for(incident: Incident) -> Redactor:

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Max, Min
 
-from warroom.blameless.services import redactor_for
+from warroom.blameless.services import contexts_for, redactor_for
 from warroom.impact.models import LEVEL_WORDS, Assessment, Component, Level, Segment
 from warroom.incidents.models import CLOSED_STATUSES, Incident, Severity, Status
 from warroom.lib import markdown
@@ -140,22 +140,31 @@ def public_postmortem(incident: Incident, redactor: Redactor) -> dict[str, Any] 
     return {"html": demoted, "published_at": _iso(published["published_at"])}
 
 
-def public_summary(incident: Incident) -> dict[str, Any]:
-    """One line of the status page: the incident and its latest public update."""
-    redactor = redactor_for(incident)
-    latest = public_entries(incident).first()
-    return {
-        "slug": incident.slug,
-        "title": public_text(incident.title, redactor),
-        "status": incident.status,
-        "status_label": Status(incident.status).label,
-        "severity_label": SEVERITY_WORDS[incident.severity],
-        "started_at": _iso(incident.declared_at),
-        "resolved_at": _iso(incident.resolved_at),
-        "url": incident.public_path,
-        "latest": _public_entry(latest, redactor) if latest else None,
-        "segments": public_impact(incident)["segments"],
-    }
+def public_summaries(incidents, *, detail: bool = True) -> list[dict[str, Any]]:
+    """Lines of the status page, one per incident: its redacted title and times, and with
+    `detail` its latest public update and who is affected (the open incidents). The incidents'
+    redaction contexts come in one go: the page lists dozens."""
+    incidents = list(incidents)
+    contexts = contexts_for(incidents)
+    lines = []
+    for incident in incidents:
+        redactor = Redactor(contexts[incident.pk])
+        line = {
+            "slug": incident.slug,
+            "title": public_text(incident.title, redactor),
+            "status": incident.status,
+            "status_label": Status(incident.status).label,
+            "severity_label": SEVERITY_WORDS[incident.severity],
+            "started_at": _iso(incident.declared_at),
+            "resolved_at": _iso(incident.resolved_at),
+            "url": incident.public_path,
+        }
+        if detail:
+            latest = public_entries(incident).first()
+            line["latest"] = _public_entry(latest, redactor) if latest else None
+            line["segments"] = public_impact(incident)["segments"]
+        lines.append(line)
+    return lines
 
 
 def public_impact(incident: Incident) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.lib.publiccache import Rendered, rendered
-from warroom.publicpage.projection import component_states, public_incident, public_summary
+from warroom.publicpage.projection import component_states, public_incident, public_summaries
 
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
@@ -114,9 +114,9 @@ def status_page(request: HttpRequest) -> HttpResponse:
         html = render_to_string(
             "publicpage/status.html",
             {
-                "open": [public_summary(i) for i in open_incidents],
+                "open": public_summaries(open_incidents),
                 "components": component_states(),
-                "recent": [public_summary(i) for i in history[:HISTORY_PAGE]],
+                "recent": public_summaries(history[:HISTORY_PAGE], detail=False),
                 "history_days": HISTORY_DAYS,
                 "page": number,
                 "older": number + 1 if len(history) > HISTORY_PAGE else None,
