@@ -60,9 +60,19 @@ def _unapplied_migrations() -> list:
 @click.option("--workers", type=int, default=1, show_default=True, help="Web processes.")
 @click.option("--threads", type=int, default=4, show_default=True, help="Threads per process.")
 @click.option(
+    "--backpressure",
+    type=int,
+    envvar="WARROOM_BACKPRESSURE",
+    default=10_000,
+    show_default=True,
+    help="Connections each process holds at once; live pages keep theirs open between polls.",
+)
+@click.option(
     "--no-scheduler", is_flag=True, help="Leave timed playbook steps to `warroom worker` processes."
 )
-def serve(host: str, port: int, workers: int, threads: int, no_scheduler: bool) -> None:
+def serve(
+    host: str, port: int, workers: int, threads: int, backpressure: int, no_scheduler: bool
+) -> None:
     """Serve warroom over WSGI with granian."""
     os.environ["WARROOM_PORT"] = str(port)  # read by settings for the default public URL
     setup_django()
@@ -99,6 +109,9 @@ def serve(host: str, port: int, workers: int, threads: int, no_scheduler: bool) 
         interface=Interfaces.WSGI,
         workers=workers,
         blocking_threads=threads,
+        # granian's default holds as many requests as threads: 10,000 viewers polling live.json
+        # were served at a fifth of their rate (docs/benchmarks.md).
+        backpressure=backpressure,
         log_access=False,
     ).serve()
 

@@ -249,11 +249,12 @@ def component_history() -> dict[str, dict[str, str]]:
 
 
 def last_public_change() -> str | None:
-    """When something public last changed: an incident declared or resolved, a public entry
-    written, an impact assessed. None before the first incident."""
+    """When something public last changed: an incident declared, changed or resolved (a public
+    entry, an edit or an impact assessment moves its `updated_at`). None before the first
+    incident. One small aggregate, not a scan of every entry."""
     times = [
-        *Incident.objects.aggregate(Max("declared_at"), Max("resolved_at")).values(),
-        *Entry.objects.filter(visibility=Visibility.PUBLIC).aggregate(Max("recorded_at")).values(),
-        *Assessment.objects.aggregate(Max("at")).values(),
+        *Incident.objects.aggregate(
+            Max("declared_at"), Max("updated_at"), Max("resolved_at")
+        ).values(),
     ]
     return _iso(max((t for t in times if t), default=None))
