@@ -44,7 +44,7 @@ class Plan:
     public_open: int = 3
     viewers: int = 10_000
     viewer_poll_seconds: float = 10
-    viewer_seconds: int = 60
+    viewer_seconds: int = 40
 
 
 QUICK = Plan(

@@ -112,6 +112,7 @@ def serve(
         # granian's default holds as many requests as threads: 10,000 viewers polling live.json
         # were served at a fifth of their rate (docs/benchmarks.md).
         backpressure=backpressure,
+        backlog=max(backpressure, 1024),  # and as many waiting to be accepted
         log_access=False,
     ).serve()
 
