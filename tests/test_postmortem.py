@@ -432,11 +432,11 @@ def test_the_api_gives_the_draft_of_an_open_incident_without_saving_it(api, inci
 @pytest.fixture
 def cli(monkeypatch, responder):
     """`warroom …` in this process, its HTTP calls answered by this test's Django."""
-    from warroom.cli import client
-    from warroom.cli.main import cli
-
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
+
+    from warroom.cli import client
+    from warroom.cli.main import cli
 
     real_client = httpx.Client
     transport = httpx.WSGITransport(app=WSGIHandler())
