@@ -100,6 +100,7 @@ def serve(
     from django.db import connections
 
     connections.close_all()
+    _allow_open_files(backpressure)
     click.echo(f"warroom serving on http://{host}:{port}/ (public URL {settings.PUBLIC_URL})")
     sys.stdout.flush()
     Granian(
@@ -115,6 +116,16 @@ def serve(
         backlog=max(backpressure, 1024),  # and as many waiting to be accepted
         log_access=False,
     ).serve()
+
+
+def _allow_open_files(connections: int) -> None:
+    """Each connection is a file: raise this process's soft limit toward its hard limit."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 1024 if hard == resource.RLIM_INFINITY else min(hard, connections + 1024)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 @click.command()
