@@ -297,3 +297,22 @@ def test_export_and_import_through_the_cli(server, tmp_path):
     assert refused.returncode == 1 and "exists already" in refused.stderr
     markdown = server.cli("export", slug, "--format", "markdown").stdout
     assert "Edge 5xx at 30 %" in markdown and "Initech" not in markdown
+
+
+def test_the_post_mortem_and_its_revisions_round_trip(cast):
+    from warroom.incidents.services import change_status
+    from warroom.postmortem import services as postmortems
+    from warroom.postmortem.models import PostMortem
+
+    incident = make_incident("Queue backlog", by=cast, commander="marta")
+    change_status(incident=incident, status="resolved", message="Drained.", by=cast)
+    postmortems.save(incident=incident, body="# Post-mortem\n\nThe queue filled up.", by=cast)
+    postmortems.save(incident=incident, body="# Post-mortem\n\nThe queue filled up twice.", by=cast)
+    postmortems.publish(incident=incident, by=cast)
+
+    before = exported(incident)
+    assert before["postmortem"]["published_body"].rstrip().endswith("twice.")
+    copy = services.import_incident(before, slug="queue-copy").incident
+    assert comparable(exported(copy)) == comparable(before)
+    imported = PostMortem.objects.get(incident=copy)
+    assert imported.revisions.count() == PostMortem.objects.get(incident=incident).revisions.count()

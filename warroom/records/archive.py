@@ -22,6 +22,7 @@ from warroom.accounts.models import Person
 from warroom.blameless.models import Correction, Pseudonym
 from warroom.impact.models import AffectedCustomer, Assessment, Component, Level, Segment
 from warroom.incidents.models import Incident, Role, RoleAssignment, Severity, Status
+from warroom.postmortem.models import PostMortem, PostMortemRevision
 from warroom.timeline.models import Entry, EntryRevision, HypothesisState, Kind, Visibility
 
 FORMAT, VERSION = "warroom-incident", 1
@@ -107,6 +108,25 @@ class RedactionRecord(_Record):
     corrections: list[CorrectionRecord] = []
 
 
+class PostMortemRevisionRecord(_Record):
+    number: int
+    body: str
+    saved_by: str | None = None
+    saved_at: AwareDatetime
+
+
+class PostMortemRecord(_Record):
+    body: str
+    revision: int
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    updated_by: str | None = None
+    published_body: str = ""
+    published_at: AwareDatetime | None = None
+    published_by: str | None = None
+    revisions: list[PostMortemRevisionRecord] = []
+
+
 class IncidentRecord(_Record):
     slug: str
     title: str = Field(min_length=1, max_length=200)
@@ -129,6 +149,7 @@ class Archive(_Record):
     roles: list[RoleRecord] = []
     impact: ImpactRecord = ImpactRecord()
     redaction: RedactionRecord = RedactionRecord()
+    postmortem: PostMortemRecord | None = None  # added in version 1 as optional: older files load
 
 
 def _username(user) -> str | None:
@@ -200,8 +221,31 @@ def dump(incident: Incident) -> dict[str, Any]:
                 for c in incident.corrections.select_related("created_by")
             ],
         ),
+        postmortem=_postmortem_record(incident),
     )
     return archive.model_dump(mode="json")
+
+
+def _postmortem_record(incident: Incident) -> PostMortemRecord | None:
+    pm = PostMortem.objects.filter(incident=incident).first()
+    if pm is None:
+        return None
+    return PostMortemRecord(
+        body=pm.body,
+        revision=pm.revision,
+        created_at=pm.created_at,
+        updated_at=pm.updated_at,
+        updated_by=_username(pm.updated_by),
+        published_body=pm.published_body,
+        published_at=pm.published_at,
+        published_by=_username(pm.published_by),
+        revisions=[
+            PostMortemRevisionRecord(
+                number=r.number, body=r.body, saved_by=_username(r.saved_by), saved_at=r.saved_at
+            )
+            for r in pm.revisions.order_by("number").select_related("saved_by")
+        ],
+    )
 
 
 def _entry_record(n: int, entry: Entry, numbers: dict[int, int]) -> EntryRecord:
@@ -317,6 +361,7 @@ def load(archive: Archive, *, slug: str) -> tuple[Incident, list[str]]:
     )
     notes = _load_impact(incident, archive.impact, people)
     _load_redaction(incident, archive.redaction, people)
+    _load_postmortem(incident, archive.postmortem, people)
     return incident, people.notes() + notes
 
 
@@ -396,3 +441,24 @@ def _load_redaction(incident: Incident, record: RedactionRecord, people: _People
             incident=incident, text=c.text, kind=c.kind, created_by=people.user(c.created_by)
         )
         Correction.objects.filter(pk=row.pk).update(created_at=c.created_at)
+
+
+def _load_postmortem(incident: Incident, record: PostMortemRecord | None, people: _People) -> None:
+    if record is None:
+        return
+    pm = PostMortem.objects.create(
+        incident=incident,
+        **record.model_dump(exclude={"updated_by", "published_by", "revisions"}),
+        updated_by=people.user(record.updated_by),
+        published_by=people.user(record.published_by),
+    )
+    PostMortemRevision.objects.bulk_create(
+        PostMortemRevision(
+            postmortem=pm,
+            number=r.number,
+            body=r.body,
+            saved_by=people.user(r.saved_by),
+            saved_at=r.saved_at,
+        )
+        for r in record.revisions
+    )
