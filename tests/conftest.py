@@ -120,7 +120,10 @@ def _fresh_parsed_playbooks():
 @pytest.fixture(autouse=True)
 def _fresh_local_renderings():
     from warroom.lib import publiccache
+    from warroom.publicpage import memos
 
+    memos.records.clear()  # a flushed test database hands its ids out again
+    memos.entries.clear()
     publiccache._local.clear()
     publiccache._local_generation = 0
     yield

@@ -24,10 +24,15 @@ _roster_lock = threading.Lock()
 _roster_cache: tuple[tuple, list[Person]] = ((), [])
 
 
+def roster_version() -> tuple:
+    """Changes whenever a person is added, changed or removed: one small aggregate."""
+    return tuple(RosterPerson.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+
+
 def roster() -> list[Person]:
     """The roster as the redactor wants it, reloaded only when a person changed."""
     global _roster_cache
-    version = tuple(RosterPerson.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+    version = roster_version()
     with _roster_lock:
         if _roster_cache[0] != version:
             people = [

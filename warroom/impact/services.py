@@ -142,6 +142,20 @@ def add_named(model, *, slug: str, name: str, description: str = "", position: i
     return created
 
 
+def catalogue_changed(targets) -> None:
+    """Components or segments were renamed, reordered or removed (the admin): the incidents
+    that assessed them show them on their public pages, so those count as changed (the static
+    copy renders them again), and so does the status page."""
+    now = timezone.now()
+    for model in (Component, Segment):
+        ids = [t.pk for t in targets if isinstance(t, model)]
+        field = "assessments__component__in" if model is Component else "assessments__segment__in"
+        if ids:
+            assessed = Incident.objects.filter(**{field: ids}).values("pk")
+            Incident.objects.filter(pk__in=assessed).update(updated_at=now)
+    public_changed()
+
+
 # Worst first: a component that two incidents affect shows the worse of their levels.
 WORST_FIRST = [Level.MAJOR, Level.PARTIAL, Level.DEGRADED, Level.MAINTENANCE, Level.NONE]
 

@@ -73,7 +73,8 @@ class Incident(models.Model):
 
         from warroom.lib.publiccache import public_changed
 
-        Incident.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        self.updated_at = timezone.now()
+        Incident.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
         public_changed()
 
 

@@ -202,6 +202,7 @@ def assign_role(*, incident: Incident, role: str, username: str, by) -> RoleAssi
     )
     if hasattr(incident, "playbook"):
         playbook.sync(incident, now=now)
+    incident.public_changed()  # a role is a stand-in ("the incident commander") in public text
     return assignment
 
 
