@@ -1,5 +1,6 @@
 """The public page and live.json: never an internal entry, cached, conditional, live."""
 
+import gzip
 import json
 
 import pytest
@@ -80,6 +81,25 @@ def test_live_json_has_etag_and_answers_304_when_unchanged(incident, public_clie
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
     assert "Lag is back under 1 s" in changed.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/incidents/{slug}/", "/incidents/{slug}/live.json", "/"])
+def test_browsers_get_a_compressed_copy_with_its_own_etag(incident, public_client, path):
+    """Compressed once per rendering: a 131 KB page of 200 entries travels as about 20 KB."""
+    for n in range(5):  # over GZIP_MIN, below which nothing is compressed
+        make_entry(incident, f"Update {n}: replication lag is falling on every replica.")
+    url = path.format(slug=incident.slug)
+    plain = public_client.get(url)
+    packed = public_client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    again = public_client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304 and again["ETag"] == packed["ETag"]
+    # The plain copy's tag does not validate the compressed one, nor the other way round.
+    crossed = public_client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert crossed.status_code == 200
 
 
 def test_page_and_live_json_show_status_changes(incident, public_client, responder):

@@ -8,6 +8,7 @@ costs.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -27,6 +28,19 @@ class Rendered:
     body: bytes
     content_type: str
     etag: str
+
+    @property
+    def compressible(self) -> bool:
+        return len(self.body) >= GZIP_MIN
+
+    @property
+    def gzip_etag(self) -> str:
+        """The compressed copy's own ETag: a different representation, so a different tag."""
+        return self.etag[:-1] + '-gzip"'
+
+
+# Below this, compressing gains less than the header costs.
+GZIP_MIN = 1024
 
 
 def generation() -> int:
@@ -70,6 +84,9 @@ def _export_soon() -> None:
 # dict lookup, no unpickling.
 _local: dict[str, Rendered] = {}
 _local_generation = 0
+# Each rendering's compressed copy, made on the first request that accepts it (browsers do) and
+# kept as long as the rendering.
+_compressed: dict[str, bytes] = {}
 # One thread builds a missing rendering; the others wait for it instead of building it too
 # (after a change, every viewer's next request misses at once).
 _building: dict[str, threading.Lock] = {}
@@ -82,6 +99,7 @@ def rendered(key: str, build: Callable[[], tuple[bytes, str]]) -> Rendered:
     current = generation()
     if current != _local_generation:
         _local.clear()
+        _compressed.clear()
         _local_generation = current
     full_key = f"warroom:public:{current}:{key}"
     hit = _local.get(full_key)
@@ -102,3 +120,12 @@ def rendered(key: str, build: Callable[[], tuple[bytes, str]]) -> Rendered:
         with _building_guard:
             _building.pop(full_key, None)
     return hit
+
+
+def compressed(page: Rendered) -> bytes:
+    """`page.body` gzipped, once per process and rendering: a public page after a change is
+    compressed once, not once per viewer. (mtime=0: the same body compresses to the same bytes.)"""
+    packed = _compressed.get(page.etag)
+    if packed is None:
+        packed = _compressed[page.etag] = gzip.compress(page.body, compresslevel=6, mtime=0)
+    return packed
