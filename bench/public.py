@@ -152,12 +152,21 @@ def _render(server: Server, slug: str, *, runs: int, profile: bool, public: int)
 def _served(
     url: str, slug: str, public: int, *, seconds: float, warmup: float
 ) -> dict[str, tuple[Row, Target, WrkResult]]:
-    """wrk -t2 -c50 against /healthz, an open incident's page and its live.json (304)."""
+    """wrk -t2 -c50 against /healthz, an open incident's page and its live.json (304), asking
+    as browsers do (Accept-Encoding: the page travels compressed); the page once more without
+    compression, for the record."""
+    page = f"/incidents/{slug}/"
     targets = [
-        Target("healthz", "GET /healthz (baseline)", "/healthz"),
-        Target("page", f"incident page, {public} entries", f"/incidents/{slug}/"),
+        Target("healthz", "GET /healthz (baseline)", "/healthz", browser=True),
+        Target("page", f"incident page, {public} entries, as browsers ask", page, browser=True),
+        Target("page_plain", f"incident page, {public} entries, uncompressed", page),
         Target(
-            "live304", "live.json 304", f"/incidents/{slug}/live.json", expect=304, conditional=True
+            "live304",
+            "live.json 304",
+            f"/incidents/{slug}/live.json",
+            expect=304,
+            conditional=True,
+            browser=True,
         ),
     ]
     served: dict[str, tuple[Row, Target, WrkResult]] = {}
@@ -257,7 +266,6 @@ def _profile(path: str, change, get, runs: int) -> None:
 
 
 if __name__ == "__main__":
-    import django
+    import warroom.wsgi  # noqa: F401  set up as a `warroom serve` process is
 
-    django.setup()
     print(json.dumps(render(sys.argv[1], int(sys.argv[2]), "--profile" in sys.argv[3:])))

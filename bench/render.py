@@ -96,11 +96,10 @@ def _profile(get, clear, runs: int) -> None:
 
 
 def main(slug: str, runs: int, profile: bool) -> None:
-    import django
-
-    django.setup()
     from django.core.cache import cache
     from django.test import Client
+
+    import warroom.wsgi  # noqa: F401  set up as a `warroom serve` process is
 
     client = Client(HTTP_HOST="127.0.0.1")
     path = f"/incidents/{slug}/"

@@ -9,37 +9,30 @@ halfway through the REST API by one more viewer, in Python, that times how soon 
 returns it: the gap between the POST's answer and the first GET that has the entry (GETs every
 10 ms, so the first one is what the next poll of any viewer gets).
 
-`warroom serve` leaves granian's backlog (and the backpressure that follows it) at 1,024: with a
-crowd of more keep-alive connections than that, granian keeps serving the ones it took while the
-others, and any new client, wait until some close. When the crowd is larger, it is also measured
-against the same application under granian with room for every connection, which is what
-`warroom serve` would need.
+The server is `warroom serve` with its defaults, which hold 16,384 connections per process: a
+viewer keeps its connection open between polls, and granian's own default (1,024) left nine in
+ten of a 10,000-viewer crowd, and any new client, waiting in the kernel's queue.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
 from bench.common import Row, progress
 from bench.wrk import WrkResult, parse
-from warroom.testing.server import Server, free_port, stop, wait_until_up
+from warroom.testing.server import Server
 
 GOAL_P99_MS = 50
-GRANIAN_BACKPRESSURE = 1024  # granian's default backlog, and backpressure per worker
 
 THREADS = 2
 SCRIPT = """
@@ -70,7 +63,8 @@ function request()
     left = left - 1
     if left <= 0 then etag, fresh = fresh, nil end
   end
-  return wrk.format("GET", nil, {["If-None-Match"] = etag})
+  -- as live.js's fetch() in a browser asks
+  return wrk.format("GET", nil, {["If-None-Match"] = etag, ["Accept-Encoding"] = "gzip, deflate, br, zstd"})
 end
 
 function response(status, headers, body)
@@ -93,27 +87,9 @@ def run(
     seconds: float,
     entries: int,
 ) -> list[Row]:
-    """The crowd against `url` (a `warroom serve` with the defaults), and against granian with
-    room for every connection when the crowd exceeds granian's default."""
-    rows = _rows(url, server, slug, viewers, connections, poll, seconds, entries, "warroom serve")
-    if connections > GRANIAN_BACKPRESSURE:
-        with granian(server, connections) as roomy:
-            rows += _rows(
-                roomy,
-                server,
-                slug,
-                viewers,
-                connections,
-                poll,
-                seconds,
-                entries,
-                f"granian --backlog {connections + 100}",
-            )
-    return rows
-
-
-def _rows(url, server, slug, viewers, connections, poll, seconds, entries, name) -> list[Row]:
-    """Two runs of the crowd: steady (every poll a 304), then with an entry added halfway."""
+    """Two runs of the crowd against `url` (a `warroom serve` with the defaults): steady (every
+    poll a 304), then with an entry added halfway."""
+    name = "warroom serve"
     period = poll * connections / viewers  # fewer connections poll proportionally more often
     rate = connections / period
     who = f"{viewers:,} viewers" if connections == viewers else f"{connections:,} connections"
@@ -187,35 +163,6 @@ def _change_text(change: Change) -> str:
     )
 
 
-@contextlib.contextmanager
-def granian(server: Server, connections: int) -> Iterator[str]:
-    """The application under granian as `warroom serve` runs it (one worker, 4 threads, no
-    scheduler), with backlog and backpressure above `connections`. Yields the base URL."""
-    port = free_port()
-    room = str(connections + 100)
-    args = ["--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--no-ws"]
-    args += ["--blocking-threads", "4", "--backlog", room, "--backpressure", room]
-    env = {
-        **server.env,
-        "DJANGO_SETTINGS_MODULE": "warroom.settings",
-        "WARROOM_EMBEDDED_SCHEDULER": "0",
-    }
-    log_path = Path(server.env["WARROOM_HOME"]) / f"granian-{port}.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "granian"), *args, "warroom.wsgi:application"],
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_up(url, process)
-            yield url
-        finally:
-            stop(process)
-
-
 def capacity(viewers: int) -> int:
     """How many connections wrk and the server can each hold: the open-files hard limit, less
     a margin for everything else they keep open. Raises this process's soft limit (servers it
@@ -247,7 +194,7 @@ def crowd(
         raise ValueError(f"the load generator only targets 127.0.0.1, not {url}")
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is missing: apt-get install wrk (or run `make bench`)")
-    etag = httpx.get(url, timeout=30).headers["ETag"]
+    etag = httpx.get(url, headers={"Accept-Encoding": "gzip"}, timeout=30).headers["ETag"]
     change: list[Change | None] = [None]
     watcher = threading.Thread(
         target=lambda: add_entry and change.append(_watch(url, seconds / 2, add_entry))

@@ -63,7 +63,7 @@ def _unapplied_migrations() -> list:
     "--backpressure",
     type=int,
     envvar="WARROOM_BACKPRESSURE",
-    default=10_000,
+    default=16_384,  # 10,000 viewers and room for the responders besides
     show_default=True,
     help="Connections each process holds at once; live pages keep theirs open between polls.",
 )
