@@ -17,6 +17,28 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def worker_keeps_the_test_connection(monkeypatch):
+    """The worker drops stale connections between tasks, as a process of its own should; run in
+    a test (`usefixtures`), it shares the test's connection and transaction, which must stay
+    open."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback, and the settings that send to it."""
+    from warroom.testing.fakes.smtp import SMTPSink
+
+    with SMTPSink() as sink:
+        settings.EMAIL_CONFIGURED = True
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        yield sink
+
+
+@pytest.fixture
 def owner(db):
     return make_user("owner", name="Olivia Owner", admin=True)
 

@@ -10,25 +10,8 @@ from warroom.comms.worker import run_pending
 from warroom.incidents.services import change_status
 from warroom.subscribers.models import Subscriber
 from warroom.testing.fakeapi import FakeAPI, route
-from warroom.testing.fakes.smtp import SMTPSink
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _worker_keeps_the_test_connection(monkeypatch):
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
-@pytest.fixture
-def smtp(settings):
-    with SMTPSink() as sink:
-        settings.EMAIL_CONFIGURED = True
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        yield sink
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_the_test_connection")]
 
 
 class Receivers(FakeAPI):

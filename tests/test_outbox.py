@@ -13,28 +13,9 @@ from warroom.comms import services as outbox
 from warroom.comms.models import DeliveryAttempt, Message
 from warroom.comms.worker import run_pending
 from warroom.incidents.services import declare
-from warroom.testing.fakes.smtp import SMTPSink
 from warroom.testing.server import free_port
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _worker_keeps_the_test_connection(monkeypatch):
-    """The worker drops stale connections between tasks, as a process of its own should; here it
-    shares the test's connection and transaction, which must stay open."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
-@pytest.fixture
-def smtp(settings):
-    with SMTPSink() as sink:
-        settings.EMAIL_CONFIGURED = True
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        yield sink
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_the_test_connection")]
 
 
 @pytest.fixture

@@ -15,14 +15,7 @@ from warroom.subscribers import services
 from warroom.subscribers.models import Subscriber
 from warroom.testing.factories import make_entry
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _worker_keeps_the_test_connection(monkeypatch):
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_the_test_connection")]
 
 
 class Receiver:

@@ -26,12 +26,11 @@ from warroom.incidents.services import assign_role, change_status, declare
 from warroom.playbooks import services as playbooks
 from warroom.playbooks.actions import support_briefing
 from warroom.testing.factories import make_entry, make_incident
-from warroom.testing.fakes.smtp import SMTPSink
 from warroom.writeups import impact
 from warroom.writeups.blog import blog_markdown
 from warroom.writeups.briefing import briefing_markdown
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_the_test_connection")]
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
@@ -52,22 +51,6 @@ def _fixed_settings(settings):
     settings.PUBLIC_URL = "https://status.example.com"
     settings.TEMPLATES_DIR = ""
     settings.SUPPORT_CHANNEL = ""
-
-
-@pytest.fixture(autouse=True)
-def _worker_keeps_the_test_connection(monkeypatch):
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
-@pytest.fixture
-def smtp(settings):
-    with SMTPSink() as sink:
-        settings.EMAIL_CONFIGURED = True
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        yield sink
 
 
 def play(responder, *, until: float):
