@@ -137,7 +137,7 @@ def _plan(rng, public: int, internal: int, *, declared: bool, resolved: bool) ->
 
 def _entries(rng, incident, user, start: datetime, end: datetime, plan: list) -> None:
     """Bulk-write the timeline with a revision per entry; remember stand-ins for the named."""
-    from warroom.blameless.services import remember
+    from warroom.redaction.services import remember
     from warroom.timeline.models import Entry, EntryRevision, HypothesisState, Kind, Visibility
 
     span = (end - start) / (len(plan) + 1)

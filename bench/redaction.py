@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 
 from bench.common import Row, progress
-from warroom.redaction import Context, Redactor
-from warroom.redaction.evaluate import load_dataset, load_roster
-from warroom.redaction.evaluate import run as evaluate
-from warroom.redaction.lexicon import lexicon
+from warroom.redaction.engine import Context, Redactor
+from warroom.redaction.engine.evaluate import load_dataset, load_roster
+from warroom.redaction.engine.evaluate import run as evaluate
+from warroom.redaction.engine.lexicon import lexicon
 
 GOAL_MB_S = 5.0
 

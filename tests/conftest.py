@@ -142,7 +142,7 @@ def _fresh_parsed_playbooks():
 @pytest.fixture(autouse=True)
 def _fresh_local_renderings():
     from warroom.lib import publiccache
-    from warroom.publicpage import memos
+    from warroom.projection import memos
 
     memos.records.clear()  # a flushed test database hands its ids out again
     memos.entries.clear()

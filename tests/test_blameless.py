@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from warroom.accounts.models import Person
 from warroom.accounts.services import import_roster
-from warroom.blameless.models import Pseudonym
 from warroom.lib.errors import Invalid
+from warroom.redaction.models import Pseudonym
 from warroom.testing.factories import make_entry, make_incident
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from warroom.blameless.language import check
-from warroom.blameless.phrases import RULES
 from warroom.cli.main import cli
-from warroom.redaction import Context, Person, Redactor
+from warroom.redaction.engine import Context, Person, Redactor
+from warroom.writeups.language import check
+from warroom.writeups.phrases import RULES
 
 ROSTER = [
     {"name": "Alice Chen", "username": "achen", "email": "alice@example.com"},

@@ -8,7 +8,7 @@ import test_browser_public as shared
 from playwright.sync_api import expect
 
 from warroom.incidents.services import change_status
-from warroom.postmortem import services
+from warroom.writeups import postmortem as services
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from warroom.accounts.services import import_roster
 from warroom.comms.models import Message
+from warroom.incidents.models import LiveStream
 from warroom.incidents.services import assign_role
 from warroom.playbooks import engine
-from warroom.playbooks.models import LiveStream, Page, StepRun
+from warroom.playbooks.models import Page, StepRun
 from warroom.testing.factories import make_incident, make_user
 from warroom.timeline.models import Entry
 

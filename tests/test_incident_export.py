@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 from warroom.accounts.models import Person
 from warroom.accounts.services import import_roster
-from warroom.blameless.services import add_correction
+from warroom.exports import services
 from warroom.impact.models import Component
 from warroom.impact.services import assess
 from warroom.incidents.services import assign_role, change_status
 from warroom.lib.errors import Conflict, Invalid
-from warroom.records import services
+from warroom.redaction.services import add_correction
 from warroom.testing.factories import make_entry, make_incident
 from warroom.timeline.models import Kind, Visibility
 from warroom.timeline.services import add_entry, edit_entry, set_hypothesis_state
@@ -300,9 +300,9 @@ def test_export_and_import_through_the_cli(server, tmp_path):
 
 
 def test_the_post_mortem_and_its_revisions_round_trip(cast):
+    from warroom.incidents.models import PostMortem
     from warroom.incidents.services import change_status
-    from warroom.postmortem import services as postmortems
-    from warroom.postmortem.models import PostMortem
+    from warroom.writeups import postmortem as postmortems
 
     incident = make_incident("Queue backlog", by=cast, commander="marta")
     change_status(incident=incident, status="resolved", message="Drained.", by=cast)

@@ -7,9 +7,10 @@ import time_machine
 
 from warroom.accounts.services import import_roster
 from warroom.comms.models import Message
+from warroom.incidents.models import LiveStream
 from warroom.incidents.services import assign_role, change_status, declare
 from warroom.playbooks import engine, services
-from warroom.playbooks.models import LiveStream, Page
+from warroom.playbooks.models import Page
 
 pytestmark = pytest.mark.django_db
 

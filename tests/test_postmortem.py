@@ -24,15 +24,14 @@ from django.test import Client
 
 from warroom.impact.models import Component
 from warroom.impact.services import assess
-from warroom.incidents.models import Status
+from warroom.incidents.models import PostMortem, Status
 from warroom.incidents.services import change_status, declare
 from warroom.lib.errors import Conflict, Invalid
 from warroom.playbooks.models import StepRun
-from warroom.postmortem import services
-from warroom.postmortem.draft import draft
-from warroom.postmortem.models import PostMortem
 from warroom.testing.factories import make_entry, make_token
 from warroom.timeline.services import set_hypothesis_state
+from warroom.writeups import postmortem as services
+from warroom.writeups.postmortem_draft import draft
 
 pytestmark = pytest.mark.django_db
 
@@ -259,7 +258,7 @@ def test_only_a_resolved_incident_publishes_and_the_status_is_final(responder):
 
 
 def test_a_not_a_name_correction_lets_a_false_name_through(responder):
-    from warroom.blameless.services import add_correction
+    from warroom.redaction.services import add_correction
 
     incident = play(responder)
     services.save(incident=incident, body="Hunter Cache served stale pages.", by=responder)

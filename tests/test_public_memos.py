@@ -14,8 +14,8 @@ from tests.conftest import client_for
 from warroom.impact.models import Component
 from warroom.impact.services import assess
 from warroom.incidents.services import assign_role
-from warroom.publicpage import memos
-from warroom.publicpage.projection import public_incident
+from warroom.projection import memos
+from warroom.projection.incident import public_incident
 from warroom.testing.factories import make_entry, make_incident, make_user
 from warroom.timeline.services import edit_entry, set_hypothesis_state
 

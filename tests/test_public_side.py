@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from warroom.incidents.services import change_status
-from warroom.publicpage.projection import public_incident
+from warroom.projection.incident import public_incident
 from warroom.testing.factories import make_entry
 from warroom.timeline.services import edit_entry
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warroom.redaction import Context, Person, Redactor
-from warroom.redaction.evaluate import evaluate, load_dataset, load_roster
+from warroom.redaction.engine import Context, Person, Redactor
+from warroom.redaction.engine.evaluate import evaluate, load_dataset, load_roster
 
 ROSTER = [
     Person("achen", "Alice Chen", "alice.chen@example.com", ("Ali",)),

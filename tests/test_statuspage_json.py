@@ -228,7 +228,7 @@ def test_nothing_internal_reaches_any_endpoint(public_client, responder, parts):
 
 
 def test_the_webhook_payload_and_the_json_agree_on_the_impact():
-    from warroom.publicpage.statuspage import IMPACT_OF_SEVERITY
+    from warroom.projection.statuspage import IMPACT_OF_SEVERITY
     from warroom.subscribers.services import _statuspage_payload
 
     state = {"slug": "x", "title": "x", "status": "investigating", "severity": "S2"}

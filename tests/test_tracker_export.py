@@ -13,18 +13,18 @@ from django_tasks_db.models import DBTaskResult
 
 from warroom.accounts.services import import_roster
 from warroom.comms.worker import run_pending
+from warroom.exports import services
 from warroom.impact.models import Component
 from warroom.impact.services import assess
 from warroom.incidents.services import change_status
 from warroom.lib.errors import Invalid
 from warroom.playbooks.models import StepRun
-from warroom.records import services
-from warroom.records.models import TrackerIssue
-from warroom.records.trackers import TrackerError
 from warroom.testing.factories import make_entry, make_incident
 from warroom.testing.fakes.github import FakeGitHub
 from warroom.testing.fakes.gitlab import FakeGitLab
 from warroom.testing.server import running_server
+from warroom.trackers.base import TrackerError
+from warroom.trackers.models import TrackerIssue
 
 pytestmark = pytest.mark.django_db
 

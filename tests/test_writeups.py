@@ -20,13 +20,13 @@ from conftest import client_for
 from warroom.accounts.services import import_roster
 from warroom.comms.models import Message
 from warroom.comms.worker import run_pending
+from warroom.impact import periods as impact
 from warroom.impact.models import Component
 from warroom.impact.services import assess
 from warroom.incidents.services import assign_role, change_status, declare
 from warroom.playbooks import services as playbooks
 from warroom.playbooks.actions import support_briefing
 from warroom.testing.factories import make_entry, make_incident
-from warroom.writeups import impact
 from warroom.writeups.blog import blog_markdown
 from warroom.writeups.briefing import briefing_markdown
 

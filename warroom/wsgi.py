@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warroom.settings")
 application = get_wsgi_application()
 
 # Load the redactor's name and word lists now, not in the first visitor's request.
-from warroom.redaction.lexicon import lexicon  # noqa: E402
+from warroom.redaction.engine.lexicon import lexicon  # noqa: E402
 
 lexicon()
 
@@ -25,8 +25,8 @@ gc.set_threshold(10_000, 10, 10)
 if os.environ.get("WARROOM_EMBEDDED_SCHEDULER") == "1":
     from django.conf import settings
 
+    from warroom import scheduler
     from warroom.comms import worker
-    from warroom.playbooks import scheduler
 
     scheduler.start_in_background(every=settings.SCHEDULER_SECONDS)
     worker.start_in_background()

@@ -36,7 +36,7 @@ def _read(file: str) -> str:
 
 def _redactor(roster_file: str | None):
     from warroom.cli.redaction_commands import _load_roster_file
-    from warroom.redaction import Context, Person, Redactor
+    from warroom.redaction.engine import Context, Person, Redactor
 
     try:
         rows = _load_roster_file(roster_file) if roster_file else []
@@ -60,7 +60,7 @@ def blameless_check(ctx: click.Context, file: str, roster_file: str | None, as_j
 
     Prints FILE:LINE:COL: kind: message (suggest: …) per finding, kind `name` or `blame`.
     Exit 0 when clean, 1 when there are findings, 2 when the input cannot be read."""
-    from warroom.blameless.language import check
+    from warroom.writeups.language import check
 
     findings = check(_read(file), redactor=_redactor(roster_file))
     if as_json:

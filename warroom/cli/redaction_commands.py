@@ -37,10 +37,10 @@ def _load_roster_file(path: str) -> list:
 @click.option("--json", "as_json", is_flag=True, help="With --evaluate: the report as JSON.")
 def redact(roster_file: str | None, jsonl: bool, evaluate: str | None, as_json: bool) -> None:
     """Redact text from standard input, offline (no server, no database)."""
-    from warroom.redaction import Context, Person, Redactor
+    from warroom.redaction.engine import Context, Person, Redactor
 
     if evaluate:
-        from warroom.redaction.evaluate import print_report, run
+        from warroom.redaction.engine.evaluate import print_report, run
 
         report = run(evaluate)
         click.echo(

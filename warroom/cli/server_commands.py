@@ -238,9 +238,10 @@ def worker(every, once) -> None:
     setup_django()
     from django.conf import settings
 
+    from warroom import scheduler
     from warroom.comms import services as outbox
     from warroom.comms import worker as delivery
-    from warroom.playbooks import engine, scheduler
+    from warroom.playbooks import engine
 
     if once:
         steps, lost = engine.tick(), outbox.requeue_lost()

@@ -16,10 +16,9 @@ from warroom.comms.models import Message
 from warroom.dashboard.forms import Form
 from warroom.dashboard.templatetags.dashboard_tags import person_name
 from warroom.incidents import services as incidents
-from warroom.incidents.models import Incident, Role, Status
+from warroom.incidents.models import Incident, LiveStream, Role, Status
 from warroom.playbooks import engine, services
 from warroom.playbooks.format import Playbook, Step
-from warroom.playbooks.models import LiveStream
 
 OPEN_STATES = ("pending", "overdue")
 VETO_CHOICES = [*services.VETO_REASONS.items(), ("other", "another reason (say which)")]

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from warroom.blameless.language import BLAME, NAME
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.views import incident_or_404
 from warroom.incidents.models import Incident, Status
 from warroom.lib.errors import DomainError
-from warroom.postmortem import services
-from warroom.postmortem.draft import draft
+from warroom.writeups import postmortem as services
+from warroom.writeups.language import BLAME, NAME
+from warroom.writeups.postmortem_draft import draft
 
 REVISIONS_SHOWN = 20
 

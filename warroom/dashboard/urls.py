@@ -1,8 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from warroom.dashboard import playbook_views, postmortem_views, report_views, views, writeup_views
-from warroom.metrics import views as metrics_views
+from warroom.dashboard import (
+    metrics_views,
+    playbook_views,
+    postmortem_views,
+    report_views,
+    views,
+    writeup_views,
+)
 
 app_name = "dashboard"
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from warroom.accounts.models import Person
-from warroom.blameless import services as blameless
 from warroom.dashboard import forms, playbook_panels, reports_panel
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.forms import Form
@@ -23,7 +22,8 @@ from warroom.incidents import services as incidents
 from warroom.incidents.models import CLOSED_STATUSES, Incident, Role, Severity, Status
 from warroom.lib.errors import DomainError, NotFound
 from warroom.playbooks.engine import pending_warnings
-from warroom.publicpage.projection import public_incident
+from warroom.projection.incident import public_incident
+from warroom.redaction import services as blameless
 from warroom.timeline import services as timeline
 from warroom.timeline.models import WRITABLE_KINDS, Entry, EntryRevision, Kind
 

@@ -1,4 +1,5 @@
-"""The Incident and who holds which role on it."""
+"""The Incident, who holds which role on it, and what was decided for the public: the live
+stream (G11) and the post-mortem (G17)."""
 
 from __future__ import annotations
 
@@ -104,3 +105,75 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.person.username}"
+
+
+class LiveStream(models.Model):
+    """Making the war room live (G11): proposed by the playbook, approved by the commander,
+    vetoed by anyone on the incident with a reason."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        LIVE = "live", "Live"
+        VETOED = "vetoed", "Vetoed"
+
+    incident = models.OneToOneField(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="live_stream"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    url = models.URLField(max_length=500, blank=True)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"live stream of {self.incident.slug}: {self.state}"
+
+
+class PostMortem(models.Model):
+    incident = models.OneToOneField(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="postmortem"
+    )
+    body = models.TextField()  # the working copy, internal until published
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the public reads: a copy taken on publishing, so later edits stay internal until
+    # they too pass the check and are published.
+    published_body = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"post-mortem of {self.incident_id} r{self.revision}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class PostMortemRevision(models.Model):
+    postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["postmortem", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postmortem", "number"], name="one_revision_number_per_postmortem"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"post-mortem {self.postmortem_id} r{self.number}"

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from warroom.accounts.services import get_person
-from warroom.blameless.services import remember
 from warroom.incidents import conference
 from warroom.incidents.models import Incident, Role, RoleAssignment, Severity, Status
 from warroom.lib.errors import Conflict, Invalid, NotFound
@@ -17,6 +16,7 @@ from warroom.lib.publiccache import public_changed
 from warroom.lib.times import check_occurred_at
 from warroom.playbooks import engine as playbook
 from warroom.playbooks.actions import support_briefing
+from warroom.redaction.services import remember
 from warroom.subscribers import services as subscribers
 from warroom.timeline.models import Kind, Visibility
 from warroom.timeline.services import add_entry

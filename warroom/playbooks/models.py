@@ -1,5 +1,5 @@
-"""The playbook as it runs on one incident: its frozen definition, a row per step, the pages to
-marketing and the live-stream decision."""
+"""The playbook as it runs on one incident: its frozen definition, a row per step, and the pages to
+marketing."""
 
 from __future__ import annotations
 
@@ -88,26 +88,3 @@ class Page(models.Model):
     def __str__(self) -> str:
         return f"page {self.position} to {self.person.username}"
 
-
-class LiveStream(models.Model):
-    """Making the war room live (G11): proposed by the playbook, approved by the commander,
-    vetoed by anyone on the incident with a reason."""
-
-    class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        LIVE = "live", "Live"
-        VETOED = "vetoed", "Vetoed"
-
-    incident = models.OneToOneField(
-        "incidents.Incident", on_delete=models.CASCADE, related_name="live_stream"
-    )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
-    url = models.URLField(max_length=500, blank=True)
-    reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"live stream of {self.incident.slug}: {self.state}"

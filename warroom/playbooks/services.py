@@ -9,10 +9,10 @@ from django.utils import timezone
 from warroom.accounts.models import Person
 from warroom.comms import services as outbox
 from warroom.comms.models import Message
-from warroom.incidents.models import Incident, Role
+from warroom.incidents.models import Incident, LiveStream, Role
 from warroom.lib.errors import Forbidden, Invalid, NotFound
 from warroom.playbooks import engine
-from warroom.playbooks.models import LiveStream, Page, StepRun
+from warroom.playbooks.models import Page, StepRun
 from warroom.timeline.services import add_entry
 
 VETO_REASONS = {
@@ -157,7 +157,7 @@ def approve_message(*, message_id: int, by, approve: bool = True) -> Message:
 def edit_message(*, message_id: int, text: str, by) -> Message:
     """Change the text of a message waiting for approval; a public one is redacted and measured
     by its channel's rules again. It still waits for the approval."""
-    from warroom.blameless.services import redactor_for
+    from warroom.redaction.services import redactor_for
 
     message = _awaiting_approval(message_id, by)
     if message.group:
@@ -248,7 +248,7 @@ def post_message(*, incident: Incident, channel: str, text: str, by) -> Message:
     """A public post, redacted and measured by the channel's rules, into the outbox."""
     import uuid
 
-    from warroom.blameless.services import redactor_for
+    from warroom.redaction.services import redactor_for
 
     if channel not in PUBLIC_CHANNELS:
         raise Invalid(f"unknown channel {channel!r}; post to one of {', '.join(PUBLIC_CHANNELS)}")

@@ -159,7 +159,7 @@ def _manifest(into: Folder | Bucket) -> dict:
 
 
 def _roster_version() -> str:
-    from warroom.blameless.services import roster
+    from warroom.redaction.services import roster
 
     people = sorted(repr(person) for person in roster())  # frozen dataclasses
     return hashlib.sha256("\n".join(people).encode()).hexdigest()

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from warroom.incidents.models import Incident
 from warroom.lib.publiccache import rendered
-from warroom.publicpage.projection import public_incident
+from warroom.projection.incident import public_incident
 from warroom.publicpage.views import _incident_or_404, _respond
 from warroom.timeline.models import Entry, Visibility
 

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from warroom.lib.publiccache import rendered
-from warroom.publicpage import statuspage
-from warroom.publicpage.projection import (
+from warroom.projection import statuspage
+from warroom.projection.incident import (
     component_history,
     component_states,
     last_public_change,

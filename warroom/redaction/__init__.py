@@ -1,22 +1,2 @@
-"""Blameless redaction (G5): no person's name, handle, e-mail or phone number reaches anything
-public. Pure Python, no Django: the incident's context comes in as plain data.
-
-    from warroom.redaction import Context, Person, Redactor
-    redactor = Redactor(Context(people=[Person("achen", "Alice Chen", "alice@example.com")]))
-    redactor.redact("Alice restarted db1").text   # 'Engineer 1 restarted db1'
-"""
-
-from warroom.redaction.engine import EMAIL, HANDLE, PERSON, PHONE, Redaction, Redactor, Span
-from warroom.redaction.people import Context, Person
-
-__all__ = [
-    "EMAIL",
-    "HANDLE",
-    "PERSON",
-    "PHONE",
-    "Context",
-    "Person",
-    "Redaction",
-    "Redactor",
-    "Span",
-]
+"""Redaction (G5): the pure-Python redactor (`engine/`), and what it remembers per incident: who
+stands in for whom, and the responders' corrections (`models.py`, `services.py`)."""

@@ -10,11 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from warroom.blameless.services import redactor_for
 from warroom.incidents.models import Incident
 from warroom.lib import ratelimit
 from warroom.lib.errors import Conflict, Invalid
-from warroom.publicpage.projection import public_text
+from warroom.projection.incident import public_text
+from warroom.redaction.services import redactor_for
 from warroom.reports import services
 
 # Reports per client address: (limit, per seconds). Each POST counts in every window.

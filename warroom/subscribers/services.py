@@ -19,8 +19,8 @@ from warroom.impact.services import affected_components
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid, NotFound
 from warroom.lib.http import UnsafeURL, check_public_url
-from warroom.publicpage import statuspage
-from warroom.publicpage.statuspage import IMPACT_OF_SEVERITY
+from warroom.projection import statuspage
+from warroom.projection.statuspage import IMPACT_OF_SEVERITY
 from warroom.subscribers.models import Subscriber
 from warroom.timeline.models import Entry
 
@@ -122,7 +122,7 @@ def remove(subscriber_id: int) -> str:
 
 def fan_out(incident: Incident, entry: Entry) -> int:
     """Queue the status update for every confirmed subscriber, in the caller's transaction."""
-    from warroom.publicpage.projection import public_incident
+    from warroom.projection.incident import public_incident
 
     state = public_incident(incident, slice(0, 1))
     update = next((e for e in state["entries"] if e["id"] == entry.pk), None)

@@ -7,10 +7,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from warroom.blameless.services import remember
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid
 from warroom.lib.times import check_occurred_at
+from warroom.redaction.services import remember
 from warroom.timeline.models import Entry, EntryRevision, HypothesisState, Kind, Visibility
 
 MAX_BODY = 20_000

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from warroom.impact import periods as impact
 from warroom.incidents.models import Incident
-from warroom.publicpage.projection import public_incident
+from warroom.projection.incident import public_incident
 from warroom.timeline.models import Kind
-from warroom.writeups import impact
 from warroom.writeups.templates import render
 
 # What the post tells of the response: status updates, and what was done and decided.

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from warroom.impact import periods as impact
 from warroom.incidents.models import Incident, Role, Severity, Status
-from warroom.publicpage.projection import public_incident
+from warroom.projection.incident import public_incident
 from warroom.timeline.models import Kind
-from warroom.writeups import impact
 from warroom.writeups.blog import timeline
 from warroom.writeups.templates import render
 

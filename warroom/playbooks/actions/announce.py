@@ -13,7 +13,7 @@ DEFAULT_TEMPLATE = "We are investigating {title}. Follow along: {public_url}"
 
 
 def start(ctx: Context) -> Outcome:
-    from warroom.blameless.services import redactor_for
+    from warroom.redaction.services import redactor_for
 
     incident = ctx.incident
     approval = ctx.params.get("approval", "communications")

@@ -9,7 +9,8 @@ from warroom.playbooks.actions.base import Context, Outcome
 
 
 def start(ctx: Context) -> Outcome:
-    from warroom.records import services, trackers
+    from warroom.exports import services
+    from warroom.trackers import registry as trackers
 
     try:
         tracker = trackers.choose(ctx.params.get("tracker", "default"))

@@ -3,8 +3,8 @@ approves; anyone on the incident may veto it with a reason. The step proposes it
 
 from __future__ import annotations
 
+from warroom.incidents.models import LiveStream
 from warroom.playbooks.actions.base import Context, Outcome
-from warroom.playbooks.models import LiveStream
 
 
 def start(ctx: Context) -> Outcome:

@@ -13,7 +13,7 @@ from warroom.playbooks.actions.base import Context, Outcome
 def start(ctx: Context) -> Outcome:
     # Imported here: the post-mortem services import the incident services, which import the
     # playbook engine, which imports this module.
-    from warroom.postmortem.services import ensure_draft
+    from warroom.writeups.postmortem import ensure_draft
 
     ctx.run.data["url"] = reverse("dashboard:postmortem", args=[ctx.incident.slug])
     try:

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class LegacyBlamelessConfig(AppConfig):
+    """Only migrations: the app's models moved to `warroom.redaction`, whose migrations took them over.
+    It stays installed so that a database made before the move migrates (docs/architecture.md)."""
+
+    name = "warroom.legacy.blameless"
+    label = "blameless"

@@ -1,0 +1,1 @@
+"""An app that only keeps its migrations: see apps.py."""

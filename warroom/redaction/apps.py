@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RedactionConfig(AppConfig):
+    name = "warroom.redaction"
+    label = "redaction"
+    verbose_name = "Redaction"
