@@ -140,7 +140,7 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _setup(kind: str, count: int, port: int) -> None:
     from warroom.accounts.services import create_user
-    from warroom.incidents.services import declare
+    from warroom.flows.declare import declare
     from warroom.subscribers.models import Subscriber
 
     user = create_user(username="ic", email="ic@example.com", name="Ines Commander")
@@ -167,8 +167,8 @@ def _setup(kind: str, count: int, port: int) -> None:
 
 def _go(count: int) -> dict:
     from warroom.comms.models import Message
+    from warroom.flows.status import change_status
     from warroom.incidents.models import Incident
-    from warroom.incidents.services import change_status
 
     incident = Incident.objects.get()
     started = time.perf_counter()

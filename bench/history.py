@@ -225,9 +225,9 @@ def _open_incident(rng, n: int, user, public: int, internal: int) -> str:
     when it began, with its timeline written in between."""
     from django.utils import timezone
 
+    from warroom.flows.declare import declare
     from warroom.impact.services import assess
     from warroom.incidents.models import Incident
-    from warroom.incidents.services import declare
 
     before = timezone.now()
     incident = declare(

@@ -92,7 +92,7 @@ def _child(incidents: int, declare_runs: int) -> None:
     from django.utils import timezone
 
     from warroom.accounts.services import create_user, import_roster
-    from warroom.incidents.services import declare
+    from warroom.flows.declare import declare
     from warroom.playbooks import engine
 
     user = create_user(username="ic", email="ic@example.com", name="Ines Commander")

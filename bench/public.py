@@ -233,8 +233,8 @@ def render(slug: str, runs: int, profile: bool) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from warroom.flows.entries import add_entry
     from warroom.incidents.models import Incident
-    from warroom.timeline.services import add_entry
 
     client = Client(HTTP_HOST="127.0.0.1")
     paths = {

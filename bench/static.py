@@ -152,9 +152,9 @@ def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 10) -
 def export(slug: str, folder: str) -> dict:
     from django.contrib.auth import get_user_model
 
+    from warroom.flows.entries import add_entry
     from warroom.incidents.models import Incident
     from warroom.publicpage import export
-    from warroom.timeline.services import add_entry
 
     into = export.Folder(folder)
     shown = [0]

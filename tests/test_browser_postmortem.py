@@ -7,7 +7,8 @@ import pytest
 import test_browser_public as shared
 from playwright.sync_api import expect
 
-from warroom.incidents.services import change_status
+from warroom.flows import postmortem as publishing
+from warroom.flows.status import change_status
 from warroom.writeups import postmortem as services
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def test_live_js_shows_the_published_postmortem_as_the_server_does(
     expect(page.locator(".postmortem")).to_be_hidden()
 
     services.save(incident=story, body=BODY, by=responder)
-    services.publish(incident=story, by=responder)
+    publishing.publish(incident=story, by=responder)
 
     expect(page.locator(".incident-head .badge")).to_have_text("Post-mortem")
     expect(page.locator(".postmortem")).to_be_visible()

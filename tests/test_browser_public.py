@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from warroom.flows.entries import add_entry, settle_hypothesis
+from warroom.flows.status import change_status
 from warroom.impact.models import Component, Segment
 from warroom.impact.services import assess
 from warroom.incidents.models import Incident
-from warroom.incidents.services import change_status
 from warroom.testing.factories import make_entry, make_incident
 from warroom.timeline.models import Kind, Visibility
-from warroom.timeline.services import add_entry, set_hypothesis_state
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -146,8 +146,8 @@ def story(transactional_db, incident, responder) -> Incident:
         "/api/commits.html#commit-status).",
         Kind.FINDING,
     )
-    set_hypothesis_state(entry=deploy, state="refuted", by=responder)
-    set_hypothesis_state(entry=disk, state="confirmed", by=responder)
+    settle_hypothesis(entry=deploy, state="refuted", by=responder)
+    settle_hypothesis(entry=disk, state="confirmed", by=responder)
     change_status(
         incident=incident,
         status="monitoring",
@@ -285,7 +285,7 @@ def test_live_rendering_matches_server_rendering(open_page, settings, story, res
     guess = make_entry(
         story, "Traffic from one region hits an *old* load balancer.", kind=Kind.HYPOTHESIS
     )
-    set_hypothesis_state(entry=guess, state="refuted", by=responder)
+    settle_hypothesis(entry=guess, state="refuted", by=responder)
     Component.objects.create(slug="git-ssh", name="Git over SSH")
     for position, (slug, name) in enumerate([("self-managed", "Self-managed"), ("saas", "SaaS")]):
         # A transactional test's database is flushed: the default segments are gone.

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import test_browser_public as shared
-from warroom.incidents.services import change_status
+from warroom.flows.status import change_status
 from warroom.publicpage import export
 from warroom.testing.server import free_port
 

@@ -9,8 +9,8 @@ import pytest
 from warroom.accounts.services import import_roster
 from warroom.comms.channels import registry
 from warroom.comms.models import Message
+from warroom.comms.posts import post as post_message
 from warroom.comms.services import deliver
-from warroom.playbooks.services import post_message
 from warroom.testing.fakes.mastodon import FakeMastodon
 
 pytestmark = pytest.mark.django_db

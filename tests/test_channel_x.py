@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from warroom.accounts.services import import_roster
 from warroom.cli.main import cli
 from warroom.comms.channels.x.channel import channel
+from warroom.comms.posts import post as post_message
 from warroom.comms.services import deliver
-from warroom.playbooks.services import post_message
 from warroom.testing.fakes.x import FakeX, oauth_params
 from warroom.testing.server import free_port
 

@@ -10,11 +10,11 @@ from conftest import client_for
 from django.test import Client
 from django.urls import reverse
 
+from warroom.flows.entries import edit_entry
+from warroom.flows.status import change_status
 from warroom.incidents.models import RoleAssignment, Status
-from warroom.incidents.services import change_status
 from warroom.testing.factories import make_entry, make_incident
 from warroom.timeline.models import Entry, HypothesisState, Kind
-from warroom.timeline.services import edit_entry
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

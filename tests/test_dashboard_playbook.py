@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from warroom.accounts.services import import_roster
 from warroom.comms.models import Message
+from warroom.flows.roles import assign_role
 from warroom.incidents.models import LiveStream
-from warroom.incidents.services import assign_role
 from warroom.playbooks import engine
 from warroom.playbooks.models import Page, StepRun
 from warroom.testing.factories import make_incident, make_user

@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 from warroom.comms import services as outbox
 from warroom.comms.models import DeliveryAttempt, Message
 from warroom.comms.worker import run_pending
-from warroom.incidents.services import change_status
+from warroom.flows.status import change_status
 from warroom.subscribers.models import Subscriber
 from warroom.testing.fakeapi import FakeAPI, route
 
@@ -129,9 +129,10 @@ def approved_updates(settings, tmp_path):
 def test_a_playbook_can_hold_updates_for_approval_and_one_approval_sends_them_all(
     approved_updates, responder, smtp
 ):
-    from warroom.incidents.services import declare
+    from warroom.comms.approvals import edit as edit_message
+    from warroom.flows.declare import declare
+    from warroom.flows.messages import approve as approve_message
     from warroom.lib.errors import Invalid
-    from warroom.playbooks.services import approve_message, edit_message
 
     incident = declare(title="Checkout", severity="S2", declared_by=responder, commander="alice")
     subscribers(outbox.BATCH + 5, lambda n: f"reader{n}@example.com")
@@ -153,15 +154,13 @@ def test_a_playbook_can_hold_updates_for_approval_and_one_approval_sends_them_al
 
 
 def test_rejecting_a_held_update_rejects_it_for_everyone(approved_updates, responder, smtp):
-    from warroom.incidents.services import declare
-    from warroom.playbooks.services import approve_message
+    from warroom.flows.declare import declare
+    from warroom.flows.messages import reject as reject_message
 
     incident = declare(title="Checkout", severity="S2", declared_by=responder, commander="alice")
     subscribers(7, lambda n: f"reader{n}@example.com")
     change_status(incident=incident, status="identified", message="A full disk.", by=responder)
-    approve_message(
-        message_id=Message.objects.filter(kind="update").first().pk, by=responder, approve=False
-    )
+    reject_message(message_id=Message.objects.filter(kind="update").first().pk, by=responder)
     assert set(Message.objects.filter(kind="update").values_list("state", flat=True)) == {
         "rejected"
     }

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from django.conf import settings
 
-from warroom.incidents.services import change_status
+from warroom.flows.status import change_status
 from warroom.testing.factories import make_entry, make_incident
 from warroom.timeline.models import Kind, Visibility
 
@@ -198,7 +198,7 @@ def test_unchanged_feed_answers_304_and_a_new_entry_changes_it(public_client, in
 
 
 def test_an_entry_made_internal_leaves_the_feeds(public_client, incident, responder):
-    from warroom.timeline.services import edit_entry
+    from warroom.flows.entries import edit_entry
 
     entry = make_entry(incident, "Restarted db1")
     assert "Restarted db1" in public_client.get("/feed.atom").content.decode()

@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 
 from warroom.comms.models import Message
+from warroom.flows.status import change_status
 from warroom.impact import services
 from warroom.impact.models import Assessment, Component, Segment
-from warroom.incidents.services import change_status
 from warroom.lib.errors import Forbidden, Invalid
 from warroom.subscribers import services as subscriptions
 

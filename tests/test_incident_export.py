@@ -14,14 +14,15 @@ from hypothesis import strategies as st
 from warroom.accounts.models import Person
 from warroom.accounts.services import import_roster
 from warroom.exports import services
+from warroom.flows.entries import add_entry, edit_entry, settle_hypothesis
+from warroom.flows.roles import assign_role
+from warroom.flows.status import change_status
 from warroom.impact.models import Component
 from warroom.impact.services import assess
-from warroom.incidents.services import assign_role, change_status
 from warroom.lib.errors import Conflict, Invalid
 from warroom.redaction.services import add_correction
 from warroom.testing.factories import make_entry, make_incident
 from warroom.timeline.models import Kind, Visibility
-from warroom.timeline.services import add_entry, edit_entry, set_hypothesis_state
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def full_incident(by):
     make_entry(incident, "Marta restarted the runner manager.", kind="action")
     make_entry(incident, "ACME's cluster is the one down", visibility="internal")
     guess = make_entry(incident, "Maybe the autoscaler", kind="hypothesis")
-    set_hypothesis_state(entry=guess, state="confirmed", by=by, note="Scaler at max.")
+    settle_hypothesis(entry=guess, state="confirmed", by=by, note="Scaler at max.")
     edit_entry(entry=guess, by=by, body="Maybe the autoscaler hit its limit")
     assess(
         incident=incident,
@@ -235,7 +236,7 @@ def test_json_export_and_import_round_trip_without_loss(cast, entries):
         if e["edit"]:
             entry = edit_entry(entry=entry, by=cast, body=e["edit"])
         if e["settle"] and e["kind"] == Kind.HYPOTHESIS:
-            set_hypothesis_state(entry=entry, state=e["settle"], by=cast, note="Checked.")
+            settle_hypothesis(entry=entry, state=e["settle"], by=cast, note="Checked.")
     assess(incident=incident, by=cast, segments={"saas": "degraded_performance"}, customers=["Ü"])
 
     before = exported(incident)
@@ -300,15 +301,16 @@ def test_export_and_import_through_the_cli(server, tmp_path):
 
 
 def test_the_post_mortem_and_its_revisions_round_trip(cast):
+    from warroom.flows import postmortem as publishing
+    from warroom.flows.status import change_status
     from warroom.incidents.models import PostMortem
-    from warroom.incidents.services import change_status
     from warroom.writeups import postmortem as postmortems
 
     incident = make_incident("Queue backlog", by=cast, commander="marta")
     change_status(incident=incident, status="resolved", message="Drained.", by=cast)
     postmortems.save(incident=incident, body="# Post-mortem\n\nThe queue filled up.", by=cast)
     postmortems.save(incident=incident, body="# Post-mortem\n\nThe queue filled up twice.", by=cast)
-    postmortems.publish(incident=incident, by=cast)
+    publishing.publish(incident=incident, by=cast)
 
     before = exported(incident)
     assert before["postmortem"]["published_body"].rstrip().endswith("twice.")

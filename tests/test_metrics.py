@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from warroom.incidents.services import change_status, declare
+from warroom.flows.declare import declare
+from warroom.flows.status import change_status
 from warroom.metrics.compute import for_incidents, summary
 from warroom.metrics.words import human
 from warroom.testing.factories import make_entry

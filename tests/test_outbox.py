@@ -12,7 +12,7 @@ from warroom.accounts.services import import_roster
 from warroom.comms import services as outbox
 from warroom.comms.models import DeliveryAttempt, Message
 from warroom.comms.worker import run_pending
-from warroom.incidents.services import declare
+from warroom.flows.declare import declare
 from warroom.testing.server import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_the_test_connection")]
@@ -132,7 +132,7 @@ def test_a_delivery_lost_with_its_worker_is_enqueued_again(smtp, paged):
 
 
 def test_an_approved_announcement_goes_to_the_outbox(responder):
-    from warroom.playbooks.services import approve_message
+    from warroom.flows.messages import approve as approve_message
 
     incident = declare(
         title="Checkout errors", severity="S1", declared_by=responder, commander="alice"
@@ -155,7 +155,18 @@ def test_channels_are_listed_with_their_state(smtp):
         "detail": "set WARROOM_MATTERMOST_WEBHOOK_URL to an incoming webhook URL",
         "reachable": None,
     }
-    assert set(rows) == {"email", "webhook", "slack", "mattermost", "x", "mastodon", "bluesky"}
+    # The issue trackers are channels too: the outage issue is delivered like any message.
+    assert set(rows) == {
+        "email",
+        "webhook",
+        "slack",
+        "mattermost",
+        "x",
+        "mastodon",
+        "bluesky",
+        "gitlab",
+        "github",
+    }
 
 
 def test_an_unreachable_smtp_server_is_reported(settings):
@@ -171,7 +182,7 @@ def test_an_unreachable_smtp_server_is_reported(settings):
 
 
 def test_a_worker_dying_mid_send_leaves_a_lease_that_expires(smtp, paged):
-    from warroom.comms.services import _claim
+    from warroom.comms.delivery import _claim
 
     assert _claim([paged.pk])  # a worker claimed it, then was killed before sending
     assert outbox.deliver(paged.pk) == "nothing to do"  # its lease still holds

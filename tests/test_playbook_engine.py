@@ -7,8 +7,12 @@ import time_machine
 
 from warroom.accounts.services import import_roster
 from warroom.comms.models import Message
+from warroom.flows import live_stream
+from warroom.flows import messages as messaging
+from warroom.flows.declare import declare
+from warroom.flows.roles import assign_role
+from warroom.flows.status import change_status
 from warroom.incidents.models import LiveStream
-from warroom.incidents.services import assign_role, change_status, declare
 from warroom.playbooks import engine, services
 from warroom.playbooks.models import Page
 
@@ -172,8 +176,8 @@ def test_announcement_approval_by_the_communications_role(s1, responder, outside
     from warroom.lib.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        services.approve_message(message_id=message.pk, by=outsider)
-    approved = services.approve_message(message_id=message.pk, by=responder)  # alice commands
+        messaging.approve(message_id=message.pk, by=outsider)
+    approved = messaging.approve(message_id=message.pk, by=responder)  # alice commands
     assert approved.state == Message.State.PENDING  # queued; the outbox sends it (issue 5)
 
 
@@ -182,13 +186,13 @@ def test_live_stream_needs_the_commander_and_can_be_vetoed(s1, responder, owner,
 
     assign_role(incident=s1, role="scribe", username="owner", by=responder)
     with pytest.raises(Forbidden):
-        services.approve_live_stream(incident=s1, by=_plain(owner))
+        live_stream.approve(incident=s1, by=_plain(owner))
     with pytest.raises(Invalid):
-        services.veto_live_stream(incident=s1, by=responder, reason=" ")
-    stream = services.approve_live_stream(incident=s1, by=responder)
+        live_stream.veto(incident=s1, by=responder, reason=" ")
+    stream = live_stream.approve(incident=s1, by=responder)
     assert stream.state == LiveStream.State.LIVE
     assert b"Watch the war room live" in public_client.get(f"/incidents/{s1.slug}/").content
-    services.veto_live_stream(incident=s1, by=_plain(owner), reason="privacy")
+    live_stream.veto(incident=s1, by=_plain(owner), reason="privacy")
     assert b"Watch the war room live" not in public_client.get(f"/incidents/{s1.slug}/").content
     assert s1.entries.filter(kind="decision", data__topic="live_stream").count() == 2
 
@@ -232,4 +236,4 @@ def test_live_stream_url_must_be_http(s1, responder):
     from warroom.lib.errors import Invalid
 
     with pytest.raises(Invalid, match="https://"):
-        services.approve_live_stream(incident=s1, by=responder, url="javascript:alert(1)")
+        live_stream.approve(incident=s1, by=responder, url="javascript:alert(1)")

@@ -8,13 +8,10 @@ from textwrap import dedent, indent
 import pytest
 import yaml
 
+from warroom.playbooks.actions import ACTIONS
+from warroom.playbooks.actions.remind_update import DEFAULT_CADENCE
 from warroom.playbooks.format import (
-    ACTIONS,
-    DEFAULT_CADENCE,
     ENTRY_KINDS,
-    ROLES,
-    SEVERITIES,
-    STATUSES,
     Action,
     Playbook,
     PlaybookError,
@@ -26,6 +23,7 @@ from warroom.playbooks.format import (
     load,
     load_file,
 )
+from warroom.playbooks.params import ROLES, SEVERITIES, STATUSES
 
 HEAD = """\
 name: test

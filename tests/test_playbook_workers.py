@@ -9,7 +9,7 @@ from django.db import connection
 
 from warroom.accounts.services import import_roster
 from warroom.comms.models import Message
-from warroom.incidents.services import declare
+from warroom.flows.declare import declare
 from warroom.playbooks import engine
 from warroom.playbooks.models import Page, StepRun
 from warroom.testing.factories import make_user

@@ -22,14 +22,16 @@ from conftest import client_for
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
+from warroom.flows import postmortem as publishing
+from warroom.flows.declare import declare
+from warroom.flows.entries import settle_hypothesis
+from warroom.flows.status import change_status
 from warroom.impact.models import Component
 from warroom.impact.services import assess
 from warroom.incidents.models import PostMortem, Status
-from warroom.incidents.services import change_status, declare
 from warroom.lib.errors import Conflict, Invalid
 from warroom.playbooks.models import StepRun
 from warroom.testing.factories import make_entry, make_token
-from warroom.timeline.services import set_hypothesis_state
 from warroom.writeups import postmortem as services
 from warroom.writeups.postmortem_draft import draft
 
@@ -84,7 +86,7 @@ def play(responder, *, resolve: bool = True):
         (30, lambda: status("identified", "The primary database's disk is saturated.")),
         (
             35,
-            lambda: set_hypothesis_state(
+            lambda: settle_hypothesis(
                 entry=incident.entries.get(kind="hypothesis"), state="confirmed", by=responder
             ),
         ),
@@ -195,7 +197,7 @@ def test_resolving_makes_the_draft_once_and_publishing_closes_the_step(responder
     assert PostMortem.objects.count() == 1
 
     services.save(incident=incident, body=clean(services.current(incident).body), by=responder)
-    services.publish(incident=incident, by=responder)
+    publishing.publish(incident=incident, by=responder)
     step.refresh_from_db()
     assert step.state == StepRun.State.DONE
 
@@ -226,7 +228,7 @@ def test_publishing_is_refused_while_a_name_remains(responder, public_client):
         by=responder,
     )
     with pytest.raises(Invalid) as refused:
-        services.publish(incident=incident, by=responder)
+        publishing.publish(incident=incident, by=responder)
     assert "“Alice” (line 3)" in refused.value.message
     assert "“alice@example.com” (line 3)" in refused.value.message
     incident.refresh_from_db()
@@ -238,7 +240,7 @@ def test_publishing_is_refused_while_a_name_remains(responder, public_client):
     services.save(
         incident=incident, body="# Post-mortem\n\nThe on-call forgot to renew it.", by=responder
     )
-    services.publish(incident=incident, by=responder)
+    publishing.publish(incident=incident, by=responder)
     incident.refresh_from_db()
     assert incident.status == Status.POSTMORTEM
     assert incident.resolved_at == T0 + timedelta(minutes=60)  # still when it was resolved
@@ -247,12 +249,12 @@ def test_publishing_is_refused_while_a_name_remains(responder, public_client):
 def test_only_a_resolved_incident_publishes_and_the_status_is_final(responder):
     incident = play(responder, resolve=False)
     with pytest.raises(Conflict, match="once it is resolved"):
-        services.publish(incident=incident, by=responder)
+        publishing.publish(incident=incident, by=responder)
     with pytest.raises(Invalid, match="comes with publishing the post-mortem"):
         change_status(incident=incident, status="postmortem", message="Done.", by=responder)
     change_status(incident=incident, status="resolved", message="Fixed.", by=responder)
     services.save(incident=incident, body=clean(draft(incident)), by=responder)
-    services.publish(incident=incident, by=responder)
+    publishing.publish(incident=incident, by=responder)
     with pytest.raises(Conflict, match="declare a new incident"):
         change_status(incident=incident, status="investigating", message="Again.", by=responder)
 
@@ -266,7 +268,7 @@ def test_a_not_a_name_correction_lets_a_false_name_through(responder):
         "Hunter Cache"
     ]
     add_correction(incident=incident, text="Hunter Cache", kind="not_a_name", by=responder)
-    services.publish(incident=incident, by=responder)
+    publishing.publish(incident=incident, by=responder)
 
 
 # The public side
@@ -277,7 +279,7 @@ def published(responder):
     with at(120):
         body = clean(services.current(incident).body) + "\nThanks to the whole team.\n"
         services.save(incident=incident, body=body, by=responder)
-        services.publish(incident=incident, by=responder)
+        publishing.publish(incident=incident, by=responder)
     incident.refresh_from_db()
     return incident
 
@@ -305,7 +307,7 @@ def test_an_edit_after_publishing_stays_internal_until_published_again(responder
     services.save(incident=incident, body="# Post-mortem\n\nA second version.", by=responder)
     live = public_client.get(f"{incident.public_path}live.json").json()
     assert "Thanks to the whole team." in live["postmortem"]["html"]
-    services.publish(incident=incident, by=responder)
+    publishing.publish(incident=incident, by=responder)
     live = public_client.get(f"{incident.public_path}live.json").json()
     assert "A second version." in live["postmortem"]["html"]
 

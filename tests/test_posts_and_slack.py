@@ -8,10 +8,10 @@ import pytest
 
 from warroom.accounts.services import import_roster
 from warroom.comms.models import Message
+from warroom.comms.posts import post as post_message
 from warroom.comms.services import deliver
-from warroom.incidents.services import assign_role
+from warroom.flows.roles import assign_role
 from warroom.lib.errors import Invalid
-from warroom.playbooks.services import post_message
 from warroom.testing.fakes.mattermost import FakeMattermost
 from warroom.testing.fakes.slack import FakeSlack
 

@@ -11,13 +11,13 @@ import pytest
 from django.db import transaction
 
 from tests.conftest import client_for
+from warroom.flows.entries import edit_entry, settle_hypothesis
+from warroom.flows.roles import assign_role
 from warroom.impact.models import Component
 from warroom.impact.services import assess
-from warroom.incidents.services import assign_role
 from warroom.projection import memos
 from warroom.projection.incident import public_incident
 from warroom.testing.factories import make_entry, make_incident, make_user
-from warroom.timeline.services import edit_entry, set_hypothesis_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +41,7 @@ def test_each_public_change_shows_in_the_next_projection(responder):
     assert "Replication lag peaked at 45 s." not in _texts(incident)
 
     guess = make_entry(incident, "A slow disk on db2.", kind="hypothesis")
-    set_hypothesis_state(entry=guess, state="refuted", by=responder)
+    settle_hypothesis(entry=guess, state="refuted", by=responder)
     (shown,) = [e for e in public_incident(incident)["entries"] if e["id"] == guess.pk]
     assert shown["hypothesis_state"] == "refuted"
 

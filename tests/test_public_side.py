@@ -8,10 +8,10 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from warroom.incidents.services import change_status
+from warroom.flows.entries import edit_entry
+from warroom.flows.status import change_status
 from warroom.projection.incident import public_incident
 from warroom.testing.factories import make_entry
-from warroom.timeline.services import edit_entry
 
 pytestmark = pytest.mark.django_db
 

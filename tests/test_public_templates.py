@@ -12,10 +12,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from warroom.incidents.services import change_status
+from warroom.flows.entries import settle_hypothesis
+from warroom.flows.status import change_status
 from warroom.testing.factories import make_entry, make_incident
 from warroom.timeline.models import Kind, Visibility
-from warroom.timeline.services import set_hypothesis_state
 
 HOSTILE = "Look: <script>alert(1)</script> and [x](javascript:alert(1))"
 SECRET = "Alice thinks the SAN firmware is to blame, call +1 555 0100"
@@ -74,8 +74,8 @@ def test_hypotheses_are_marked_unconfirmed_confirmed_or_refuted(public_client, i
     make_entry(incident, "Maybe the cache is cold.", kind=Kind.HYPOTHESIS)
     confirmed = make_entry(incident, "Maybe the disk is full.", kind=Kind.HYPOTHESIS)
     refuted = make_entry(incident, "Maybe it was the deploy.", kind=Kind.HYPOTHESIS)
-    set_hypothesis_state(entry=confirmed, state="confirmed", by=responder)
-    set_hypothesis_state(entry=refuted, state="refuted", by=responder)
+    settle_hypothesis(entry=confirmed, state="confirmed", by=responder)
+    settle_hypothesis(entry=refuted, state="refuted", by=responder)
     response = public_client.get(incident.public_path)
 
     for state, label in (

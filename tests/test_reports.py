@@ -16,7 +16,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from warroom.accounts.services import import_roster
-from warroom.incidents.services import change_status
+from warroom.flows.status import change_status
 from warroom.reports import services
 from warroom.testing.factories import make_incident
 from warroom.timeline.models import Entry

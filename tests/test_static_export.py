@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from moto.server import ThreadedMotoServer
 
 from warroom.accounts.services import import_roster
+from warroom.flows.status import change_status
 from warroom.impact.services import assess
-from warroom.incidents.services import change_status
 from warroom.publicpage import export
 from warroom.testing.factories import make_entry, make_incident
 from warroom.testing.server import free_port

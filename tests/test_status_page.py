@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from warroom.flows.status import change_status
 from warroom.impact.models import Component
 from warroom.impact.services import assess
-from warroom.incidents.services import change_status
 from warroom.publicpage.views import HISTORY_PAGE
 from warroom.testing.factories import make_incident
 

@@ -14,9 +14,9 @@ from referencing import Registry, Resource
 from statuspage_prometheus_exporter import service_checker, service_monitor
 
 from warroom.accounts.services import import_roster
+from warroom.flows.status import change_status
 from warroom.impact.models import Component
 from warroom.impact.services import assess
-from warroom.incidents.services import change_status
 from warroom.testing.factories import make_entry, make_incident
 
 pytestmark = pytest.mark.django_db
@@ -175,9 +175,9 @@ def test_resolving_empties_unresolved_and_brings_components_back(public_client, 
 
 
 def test_incidents_lists_the_50_newest_first(public_client, responder, monkeypatch):
-    from warroom.publicpage import statuspage_views
+    from warroom.projection import statuspage
 
-    monkeypatch.setattr(statuspage_views, "RECENT_INCIDENTS", 2)
+    monkeypatch.setattr(statuspage, "RECENT_INCIDENTS", 2)
     slugs = [make_incident(f"Outage {n}", by=responder).slug for n in range(3)]
     shown = get(public_client, "/api/v2/incidents.json")["incidents"]
     assert [i["id"] for i in shown] == slugs[:0:-1]

@@ -9,7 +9,7 @@ from standardwebhooks import Webhook
 
 from warroom.comms.models import Message
 from warroom.comms.worker import run_pending
-from warroom.incidents.services import change_status
+from warroom.flows.status import change_status
 from warroom.lib.errors import Invalid
 from warroom.subscribers import services
 from warroom.subscribers.models import Subscriber

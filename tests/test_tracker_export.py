@@ -8,15 +8,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from warroom.accounts.services import import_roster
+from warroom.comms.models import Message
+from warroom.comms.services import deliver
 from warroom.comms.worker import run_pending
-from warroom.exports import services
+from warroom.flows import outage_issue
+from warroom.flows.status import change_status
 from warroom.impact.models import Component
 from warroom.impact.services import assess
-from warroom.incidents.services import change_status
 from warroom.lib.errors import Invalid
 from warroom.playbooks.models import StepRun
 from warroom.testing.factories import make_entry, make_incident
@@ -105,7 +108,7 @@ SECRETS = ["Marta", "Jansen", "marta@example.com", "ACME", "Initech", "meet.jit.
 
 
 def test_export_opens_one_gitlab_issue_with_labels_timeline_and_impact(resolved, responder, gitlab):
-    exported = services.export_to_tracker(resolved, "gitlab", by=responder)
+    exported = outage_issue.export(resolved, "gitlab", by=responder)
 
     (issue,) = gitlab.issues[1000]
     assert exported.created and (exported.number, exported.url) == (1, issue["web_url"])
@@ -148,13 +151,13 @@ def test_export_opens_one_gitlab_issue_with_labels_timeline_and_impact(resolved,
 def test_exporting_again_updates_the_same_issue_and_keeps_labels_people_added(
     resolved, responder, gitlab
 ):
-    services.export_to_tracker(resolved, "gitlab")
+    outage_issue.export(resolved, "gitlab")
     gitlab.issues[1000][0]["labels"].append("corrective-action")  # added by hand in GitLab
     make_entry(resolved, "Root cause: an expired certificate.", kind="finding")
     resolved.severity = "S2"
     resolved.save()
 
-    again = services.export_to_tracker(resolved, "gitlab")
+    again = outage_issue.export(resolved, "gitlab")
 
     (issue,) = gitlab.issues[1000]
     assert not again.created and again.url == issue["web_url"]
@@ -167,15 +170,15 @@ def test_exporting_again_updates_the_same_issue_and_keeps_labels_people_added(
 
 
 def test_an_issue_deleted_in_the_tracker_is_opened_again(resolved, gitlab):
-    services.export_to_tracker(resolved, "gitlab")
+    outage_issue.export(resolved, "gitlab")
     gitlab.issues[1000].clear()
-    assert services.export_to_tracker(resolved, "gitlab").created
+    assert outage_issue.export(resolved, "gitlab").created
     assert len(gitlab.issues[1000]) == 1 and TrackerIssue.objects.count() == 1
 
 
 def test_export_opens_and_then_updates_one_github_issue(resolved, github):
-    exported = services.export_to_tracker(resolved, "github")
-    again = services.export_to_tracker(resolved, "default")  # GitHub is the one configured
+    exported = outage_issue.export(resolved, "github")
+    again = outage_issue.export(resolved, "default")  # GitHub is the one configured
 
     (issue,) = github.issues["acme/infrastructure"]
     assert exported.created and not again.created and again.url == issue["html_url"]
@@ -193,7 +196,7 @@ def test_export_opens_and_then_updates_one_github_issue(resolved, github):
 def test_a_timeline_too_long_for_github_ends_with_a_pointer_to_the_public_page(resolved, github):
     for n in range(6):
         make_entry(resolved, f"Long finding {n}: " + "lorem ipsum " * 1200, kind="finding")
-    services.export_to_tracker(resolved, "github")
+    outage_issue.export(resolved, "github")
     body = github.issues["acme/infrastructure"][0]["body"]
     assert len(body) <= 65_536
     assert (
@@ -205,7 +208,7 @@ def test_a_timeline_too_long_for_github_ends_with_a_pointer_to_the_public_page(r
 
 def test_timeline_text_cannot_run_gitlab_quick_actions(resolved, gitlab):
     make_entry(resolved, "/close\n/label ~fixed")
-    services.export_to_tracker(resolved, "gitlab")
+    outage_issue.export(resolved, "gitlab")
     body = gitlab.issues[1000][0]["description"]
     assert "\\/close\n  \\/label ~fixed" in body
     assert not any(line.startswith("/") for line in body.splitlines())
@@ -229,14 +232,14 @@ def test_missing_settings_name_the_variable(
         settings.GITHUB_TOKEN = ""
     setattr(settings, unset, "")
     with pytest.raises(Invalid) as error:
-        services.export_to_tracker(resolved, tracker)
+        outage_issue.export(resolved, tracker)
     assert message in error.value.message
 
 
 def test_a_project_given_needs_no_project_setting(resolved, gitlab, settings):
     settings.GITLAB_PROJECT = ""
     with pytest.raises(TrackerError) as error:
-        services.export_to_tracker(resolved, "gitlab", project="infra/nope")
+        outage_issue.export(resolved, "gitlab", project="infra/nope")
     assert error.value.permanent
     assert "has no project 'infra/nope', or the token in WARROOM_GITLAB_TOKEN cannot see it" in (
         error.value.message
@@ -251,14 +254,14 @@ def test_refused_tokens_say_which_variable(resolved, both, settings):
         ("github", "GitHub refused the token in WARROOM_GITHUB_TOKEN (401 Bad credentials)"),
     ]:
         with pytest.raises(TrackerError) as error:
-            services.export_to_tracker(resolved, tracker)
+            outage_issue.export(resolved, tracker)
         assert error.value.message.startswith(expected) and error.value.permanent
     assert gitlab.issues[1000] == [] and github.issues["acme/infrastructure"] == []
 
 
 def test_a_missing_github_repository_is_named(resolved, github):
     with pytest.raises(TrackerError) as error:
-        services.export_to_tracker(resolved, "github", project="acme/nope")
+        outage_issue.export(resolved, "github", project="acme/nope")
     assert "has no repository 'acme/nope'" in error.value.message
 
 
@@ -268,7 +271,7 @@ def test_rate_limits_are_passing_failures_and_nothing_waits(resolved, both):
     github.rate_limit()
     for tracker in ("gitlab", "github"):
         with pytest.raises(TrackerError) as error:
-            services.export_to_tracker(resolved, tracker)
+            outage_issue.export(resolved, tracker)
         assert not error.value.permanent and "busy or failing (4" in error.value.message
 
 
@@ -304,30 +307,45 @@ def test_with_no_tracker_the_resolve_step_stays_open_and_says_what_to_configure(
     assert not DBTaskResult.objects.filter(task_path__endswith="export_issue").exists()
 
 
-def test_a_refused_token_leaves_the_step_open_with_the_reason(resolved, gitlab, settings):
-    step = resolved.steps.get(step_id="export_issue")
+def _step_export(incident):
+    """The export the resolve step queued: its message, and the step."""
+    return incident.messages.get(kind=Message.Kind.ISSUE), incident.steps.get(step_id="export_issue")
+
+
+def _wake(incident):
+    from warroom.playbooks import engine
+
+    engine.wake_steps(incident, action="export_issue", now=timezone.now())
+
+
+def test_a_refused_token_leaves_the_step_open_with_the_reason(gitlab, resolved, settings):
+    message, step = _step_export(resolved)
     settings.GITLAB_TOKEN = "revoked"
-    assert services.export_for_step(resolved.pk, "export_issue") == "failed"
+    assert deliver(message.pk) == "failed"
+    _wake(resolved)
     step.refresh_from_db()
     assert step.state == StepRun.State.OPEN
     assert step.reason.startswith("Export failed: GitLab refused the token in WARROOM_GITLAB_TOKEN")
     assert resolved.entries.filter(
-        body__startswith="The outage issue could not be exported"
+        body__startswith="Delivery failed: outage issue via gitlab to infra/production"
     ).exists()
 
 
-def test_a_tracker_that_is_down_is_tried_again_later(resolved, gitlab):
+def test_a_tracker_that_is_down_is_tried_again_later(gitlab, resolved):
+    message, step = _step_export(resolved)
     gitlab.script((503, {}, {"message": "503 Service Unavailable"}))
-    assert services.export_for_step(resolved.pk, "export_issue") == "retry"
-    step = resolved.steps.get(step_id="export_issue")
+    with at(69):  # a minute after resolving, well before the outbox gives up
+        assert deliver(message.pk) == "retry"
+    step.refresh_from_db()
     assert "GitLab is busy or failing (503" in step.reason and "trying again at" in step.reason
-    retry = DBTaskResult.objects.get(task_path__endswith="export_issue")
-    assert retry.args_kwargs["args"] == [resolved.pk, "export_issue", 2]
-    assert retry.run_after is not None
+    # The outbox's retry: an attempt on record and a delivery task due later, like any message.
+    assert [a.ok for a in message.attempts.all()] == [False]
+    retry = DBTaskResult.objects.filter(task_path="warroom.comms.tasks.deliver").last()
+    assert retry.args_kwargs["args"] == [message.pk] and retry.run_after is not None
 
 
 def test_exporting_by_hand_closes_the_step(resolved, gitlab):
-    services.export_to_tracker(resolved, "gitlab")
+    outage_issue.export(resolved, "gitlab")
     step = resolved.steps.get(step_id="export_issue")
     assert step.state == StepRun.State.DONE
 

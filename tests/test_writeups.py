@@ -20,12 +20,15 @@ from conftest import client_for
 from warroom.accounts.services import import_roster
 from warroom.comms.models import Message
 from warroom.comms.worker import run_pending
+from warroom.flows import live_stream
+from warroom.flows.declare import declare
+from warroom.flows.roles import assign_role
+from warroom.flows.status import change_status
 from warroom.impact import periods as impact
 from warroom.impact.models import Component
 from warroom.impact.services import assess
-from warroom.incidents.services import assign_role, change_status, declare
+from warroom.playbooks import engine
 from warroom.playbooks import services as playbooks
-from warroom.playbooks.actions import support_briefing
 from warroom.testing.factories import make_entry, make_incident
 from warroom.writeups.blog import blog_markdown
 from warroom.writeups.briefing import briefing_markdown
@@ -220,7 +223,7 @@ def test_support_is_briefed_on_every_status_change_once_each(responder, settings
     assert {(m.channel, m.recipient, m.public) for m in briefings(incident)} == {
         ("email", "support@example.com", False)
     }
-    support_briefing.status_changed(incident, entries[-1], now=entries[-1].recorded_at)
+    engine.brief_support(incident, entries[-1], now=entries[-1].recorded_at)
     assert briefings(incident).count() == len(entries)  # asked again: still one per change
     run_pending()
     mails = [body for to, body in smtp.mails if to == ["support@example.com"]]
@@ -269,7 +272,7 @@ def test_a_playbook_without_a_support_step_sends_no_briefing(responder, settings
 def test_the_briefing_gives_the_war_room_only_once_it_is_live(responder):
     incident = play(responder, until=20)
     assert incident.war_room_url not in briefing_markdown(incident)
-    playbooks.approve_live_stream(incident=incident, by=responder)
+    live_stream.approve(incident=incident, by=responder)
     assert f"**Live stream of the war room:** {incident.war_room_url}" in briefing_markdown(
         incident
     )

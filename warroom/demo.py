@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from warroom.accounts.models import Person
 from warroom.accounts.services import create_token, create_user
+from warroom.flows.declare import declare
+from warroom.flows.entries import add_entry, settle_hypothesis
+from warroom.flows.roles import assign_role
+from warroom.flows.status import change_status
 from warroom.incidents.models import Incident
-from warroom.incidents.services import assign_role, change_status, declare
-from warroom.timeline.services import add_entry, set_hypothesis_state
 
 ADMIN = "admin"
 TITLE = "Database replication lag on primary"
@@ -104,7 +106,7 @@ def _demo_incident(by) -> Incident:
         occurred_at=ago(40),
         body="A network partition between the two data centres slows WAL shipping.",
     )
-    set_hypothesis_state(
+    settle_hypothesis(
         entry=wrong,
         state="refuted",
         by=by,
@@ -125,7 +127,7 @@ def _demo_incident(by) -> Incident:
         occurred_at=ago(28),
         body="Alice Chen paged Bruno Martins for replica access; bridge in the war room.",
     )
-    set_hypothesis_state(
+    settle_hypothesis(
         entry=right,
         state="confirmed",
         by=by,

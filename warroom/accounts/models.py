@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TypeAlias
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 
 RESPONDERS_GROUP = "responders"
+
+# Who did something: a user, or nobody (the scheduler, a visitor, a delivery worker). Every
+# service's `by` and `author` is one.
+Actor: TypeAlias = User | None
 TOKEN_PREFIX = "wr_"
 
 

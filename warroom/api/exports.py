@@ -12,7 +12,9 @@ from ninja import Body, Query, Router, Schema
 from ninja.responses import Status as Reply
 
 from warroom.exports import services
+from warroom.flows import outage_issue
 from warroom.incidents.services import get_incident
+from warroom.playbooks.engine import outage_labels
 
 router = Router(tags=["records"])
 
@@ -66,7 +68,7 @@ def import_incident(
     summary="Open or update the incident's outage issue in GitLab or GitHub",
 )
 def export_to_tracker(request, slug: str, payload: ExportIn):
-    exported = services.export_to_tracker(
+    exported = outage_issue.export(
         get_incident(slug), payload.to, project=payload.project or None, by=request.auth
     )
     return asdict(exported)
@@ -79,8 +81,8 @@ def export_to_tracker(request, slug: str, payload: ExportIn):
 )
 def export_file(request, slug: str, format: Literal["markdown", "json", "html"] = "markdown"):
     content_type, extension = CONTENT_TYPES[format]
-    response = HttpResponse(
-        services.export_file(get_incident(slug), format), content_type=content_type
-    )
+    incident = get_incident(slug)
+    body = services.export_file(incident, format, labels=outage_labels(incident))
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{slug}.{extension}"'
     return response

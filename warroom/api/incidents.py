@@ -2,16 +2,67 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from django.conf import settings
-from ninja import Router
+from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
-from warroom.api.incident_schemas import DeclareIn, IncidentOut, RoleIn, RoleName, RoleOut, StatusIn
+from warroom.flows import declare as declaring
+from warroom.flows import roles as handover
+from warroom.flows import status as statuses
 from warroom.incidents import services
 from warroom.incidents.models import CLOSED_STATUSES, Incident, RoleAssignment
 from warroom.playbooks.engine import pending_warnings
 
 router = Router(tags=["incidents"])
+
+
+SeverityIn = Literal["S1", "S2", "S3", "S4", "s1", "s2", "s3", "s4"]
+StatusName = Literal["investigating", "identified", "monitoring", "resolved"]
+RoleName = Literal["commander", "communications", "marketing", "support", "scribe", "responder"]
+
+
+class DeclareIn(Schema):
+    title: str = Field(..., max_length=200)
+    severity: SeverityIn
+    summary: str = ""
+    commander: str | None = None
+    communications: str | None = None
+    detected_at: datetime | None = None
+
+
+class RoleOut(Schema):
+    role: str
+    username: str
+    display_name: str
+    assigned_at: datetime
+
+
+class IncidentOut(Schema):
+    slug: str
+    title: str
+    severity: str
+    status: str
+    summary: str
+    declared_at: datetime
+    detected_at: datetime | None
+    resolved_at: datetime | None
+    updated_at: datetime
+    public_url: str
+    war_room_url: str
+    roles: list[RoleOut]
+    warnings: list[str]
+
+
+class StatusIn(Schema):
+    status: StatusName
+    message: str
+
+
+class RoleIn(Schema):
+    username: str
 
 
 def _role_out(a: RoleAssignment) -> dict:
@@ -53,7 +104,7 @@ def list_incidents(request, open: bool = False, limit: int = 100):
 
 @router.post("", response={201: IncidentOut}, summary="Declare an incident")
 def declare(request, payload: DeclareIn):
-    incident = services.declare(declared_by=request.auth, **payload.dict())
+    incident = declaring.declare(declared_by=request.auth, **payload.dict())
     return Reply(201, incident_out(incident))
 
 
@@ -64,7 +115,7 @@ def get_incident(request, slug: str):
 
 @router.post("/{slug}/status", response=IncidentOut, summary="Change status with a public message")
 def change_status(request, slug: str, payload: StatusIn):
-    incident = services.change_status(
+    incident = statuses.change_status(
         incident=services.get_incident(slug),
         status=payload.status,
         message=payload.message,
@@ -80,7 +131,7 @@ def list_roles(request, slug: str):
 
 @router.put("/{slug}/roles/{role}", response=RoleOut, summary="Assign or hand over a role")
 def assign_role(request, slug: str, role: RoleName, payload: RoleIn):
-    assignment = services.assign_role(
+    assignment = handover.assign_role(
         incident=services.get_incident(slug), role=role, username=payload.username, by=request.auth
     )
     return _role_out(assignment)

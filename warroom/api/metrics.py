@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from ninja import Router
 
-from warroom.dashboard.metrics_views import PERIODS, recent
 from warroom.incidents.services import get_incident
 from warroom.lib.errors import Invalid
-from warroom.metrics.compute import for_incidents, summary
+from warroom.metrics.compute import PERIODS, for_incidents, recent, summary
 
 router = Router(tags=["metrics"])
 

@@ -8,7 +8,10 @@ from typing import Literal
 from ninja import Router, Schema
 from ninja.responses import Status as Reply
 
+from warroom.comms import approvals, posts
 from warroom.comms.models import Message
+from warroom.flows import live_stream
+from warroom.flows import messages as messaging
 from warroom.incidents.services import get_incident
 from warroom.playbooks import engine, services
 
@@ -134,11 +137,9 @@ def decide(request, slug: str, payload: DecisionIn):
 def live(request, slug: str, payload: LiveIn):
     incident = get_incident(slug)
     if payload.decision == "approve":
-        stream = services.approve_live_stream(incident=incident, by=request.auth, url=payload.url)
+        stream = live_stream.approve(incident=incident, by=request.auth, url=payload.url)
     else:
-        stream = services.veto_live_stream(
-            incident=incident, by=request.auth, reason=payload.reason
-        )
+        stream = live_stream.veto(incident=incident, by=request.auth, reason=payload.reason)
     return {"state": stream.state, "url": stream.url, "reason": stream.reason}
 
 
@@ -155,7 +156,7 @@ def messages(request, slug: str):
     "/incidents/{slug}/posts", response={201: MessageOut}, summary="Post publicly to a channel"
 )
 def post(request, slug: str, payload: PostIn):
-    message = services.post_message(
+    message = posts.post(
         incident=get_incident(slug), channel=payload.channel, text=payload.text, by=request.auth
     )
     return Reply(201, message_out(message))
@@ -163,20 +164,16 @@ def post(request, slug: str, payload: PostIn):
 
 @router.post("/messages/{message_id}/approve", response=MessageOut, summary="Approve a message")
 def approve(request, message_id: int):
-    return message_out(services.approve_message(message_id=message_id, by=request.auth))
+    return message_out(messaging.approve(message_id=message_id, by=request.auth))
 
 
 @router.patch(
     "/messages/{message_id}", response=MessageOut, summary="Edit a message awaiting approval"
 )
 def edit(request, message_id: int, payload: MessageEditIn):
-    return message_out(
-        services.edit_message(message_id=message_id, text=payload.text, by=request.auth)
-    )
+    return message_out(approvals.edit(message_id=message_id, text=payload.text, by=request.auth))
 
 
 @router.post("/messages/{message_id}/reject", response=MessageOut, summary="Reject a message")
 def reject(request, message_id: int):
-    return message_out(
-        services.approve_message(message_id=message_id, by=request.auth, approve=False)
-    )
+    return message_out(messaging.reject(message_id=message_id, by=request.auth))

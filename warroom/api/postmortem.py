@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
+from warroom.flows import postmortem as publishing
 from warroom.incidents.services import get_incident
 from warroom.writeups import postmortem as services
 from warroom.writeups.postmortem_draft import draft
@@ -76,5 +77,5 @@ def save_postmortem(request, slug: str, payload: PostMortemIn):
 )
 def publish_postmortem(request, slug: str):
     incident = get_incident(slug)
-    services.publish(incident=incident, by=request.auth)
+    publishing.publish(incident=incident, by=request.auth)
     return _out(incident)

@@ -2,16 +2,62 @@
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from typing import Literal
+
+from ninja import Router, Schema
 from ninja.responses import Status as Reply
 
-from warroom.api.timeline_schemas import EntryEdit, EntryIn, EntryOut, HypothesisIn, RevisionOut
+from warroom.flows import entries
 from warroom.incidents.services import get_incident
 from warroom.lib.errors import NotFound
-from warroom.timeline import services
 from warroom.timeline.models import Entry
 
 router = Router(tags=["timeline"])
+
+
+WritableKind = Literal["event", "finding", "hypothesis", "action"]
+
+
+class EntryIn(Schema):
+    body: str
+    kind: WritableKind = "event"
+    visibility: Literal["public", "internal"] = "public"
+    occurred_at: datetime | None = None
+
+
+class EntryEdit(Schema):
+    body: str | None = None
+    visibility: Literal["public", "internal"] | None = None
+    occurred_at: datetime | None = None
+
+
+class HypothesisIn(Schema):
+    state: Literal["confirmed", "refuted", "open"]
+    note: str = ""
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    visibility: str
+    author: str | None
+    occurred_at: datetime
+    recorded_at: datetime
+    body: str
+    hypothesis_state: str
+    revision: int
+
+
+class RevisionOut(Schema):
+    number: int
+    body: str
+    kind: str
+    visibility: str
+    hypothesis_state: str
+    occurred_at: datetime
+    edited_by: str | None
+    edited_at: datetime
 
 
 def entry_out(entry: Entry) -> dict:
@@ -47,7 +93,7 @@ def timeline(request, slug: str):
 
 @router.post("/{slug}/timeline", response={201: EntryOut}, summary="Add an entry")
 def add_entry(request, slug: str, payload: EntryIn):
-    entry = services.add_entry(incident=get_incident(slug), author=request.auth, **payload.dict())
+    entry = entries.add_entry(incident=get_incident(slug), author=request.auth, **payload.dict())
     return Reply(201, entry_out(entry))
 
 
@@ -55,7 +101,7 @@ def add_entry(request, slug: str, payload: EntryIn):
     "/{slug}/timeline/{entry_id}", response=EntryOut, summary="Edit an entry (new revision)"
 )
 def edit_entry(request, slug: str, entry_id: int, payload: EntryEdit):
-    entry = services.edit_entry(entry=_entry(slug, entry_id), by=request.auth, **payload.dict())
+    entry = entries.edit_entry(entry=_entry(slug, entry_id), by=request.auth, **payload.dict())
     return entry_out(entry)
 
 
@@ -82,7 +128,7 @@ def revisions(request, slug: str, entry_id: int):
     "/{slug}/timeline/{entry_id}/hypothesis", response=EntryOut, summary="Confirm or refute"
 )
 def hypothesis(request, slug: str, entry_id: int, payload: HypothesisIn):
-    entry = services.set_hypothesis_state(
+    entry = entries.settle_hypothesis(
         entry=_entry(slug, entry_id), state=payload.state, by=request.auth, note=payload.note
     )
     return entry_out(entry)

@@ -156,6 +156,7 @@ def playbook() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def playbook_validate(file) -> None:
     """Check a playbook file; errors give their line."""
+    setup_django()  # the actions a step names, and their parameters, come with the apps
     from warroom.playbooks.format import PlaybookError, load_file
 
     try:
@@ -170,16 +171,12 @@ def playbook_validate(file) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def playbook_show(file, as_json) -> None:
     """Show a playbook (default: the one new incidents get)."""
+    setup_django()
     from warroom.playbooks.format import PlaybookError, load_file
+    from warroom.playbooks.loader import current
 
     try:
-        if file:
-            book = load_file(file)
-        else:
-            setup_django()
-            from warroom.playbooks.loader import current
-
-            book = current()
+        book = load_file(file) if file else current()
     except PlaybookError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

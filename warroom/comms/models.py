@@ -17,6 +17,7 @@ class Message(models.Model):
         UPDATE = "update", "Status update to subscribers"
         SUBSCRIPTION = "subscription", "Subscription confirmation"
         POST = "post", "Post"
+        ISSUE = "issue", "Outage issue"
 
     class State(models.TextChoices):
         AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
@@ -36,9 +37,20 @@ class Message(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     channel = models.CharField(max_length=30)  # x, mastodon, bluesky, email, …
     recipient = models.CharField(max_length=500, blank=True)  # empty for public posts
+    # A subscriber's message (a status update, a confirmation): the webhook channel signs with
+    # the subscriber's secret; an unsubscribed one is not sent to any more.
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
     public = models.BooleanField(default=False)  # public messages pass the redactor
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField()
+    # What a channel needs besides the text: a tracker's labels, …
+    data = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
     approval_role = models.CharField(max_length=20, blank=True)
     approved_by = models.ForeignKey(
@@ -50,6 +62,9 @@ class Message(models.Model):
     # they are approved or rejected together, and shown as one.
     group = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Delivery: when the next try is due (the recovery sweep re-enqueues a message whose try is
     # long overdue, as after a worker killed mid-send), when it went, and why it failed.
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -10,8 +10,8 @@ from typing import Any
 from django.http import QueryDict
 from django.utils import timezone
 
+from warroom.flows.live_stream import VETO_REASONS
 from warroom.lib.errors import DomainError, Invalid
-from warroom.playbooks.services import VETO_REASONS
 from warroom.timeline.models import WRITABLE_KINDS, Kind, Visibility
 
 

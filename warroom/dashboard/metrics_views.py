@@ -3,26 +3,14 @@ row per incident."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from warroom.dashboard.access import responder_required
-from warroom.incidents.models import Incident
 from warroom.metrics import charts
-from warroom.metrics.compute import for_incidents, summary
+from warroom.metrics.compute import PERIODS, for_incidents, recent, summary
 from warroom.metrics.words import METRICS, human
-
-PERIODS = [30, 90, 365]
-MAX_INCIDENTS = 1000
-
-
-def recent(days: int):
-    since = timezone.now() - timedelta(days=days)
-    return Incident.objects.filter(declared_at__gte=since).order_by("-declared_at")[:MAX_INCIDENTS]
 
 
 @responder_required

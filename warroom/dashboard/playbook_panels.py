@@ -15,13 +15,14 @@ from django.utils import timezone
 from warroom.comms.models import Message
 from warroom.dashboard.forms import Form
 from warroom.dashboard.templatetags.dashboard_tags import person_name
+from warroom.flows.live_stream import VETO_REASONS
 from warroom.incidents import services as incidents
 from warroom.incidents.models import Incident, LiveStream, Role, Status
 from warroom.playbooks import engine, services
 from warroom.playbooks.format import Playbook, Step
 
 OPEN_STATES = ("pending", "overdue")
-VETO_CHOICES = [*services.VETO_REASONS.items(), ("other", "another reason (say which)")]
+VETO_CHOICES = [*VETO_REASONS.items(), ("other", "another reason (say which)")]
 DECISION_TOPICS = [("blog_post", "Blog post (G10)"), ("live_stream", "Live stream (G11)")]
 FORM_NAMES = ("step", "message", "live_approve", "live_veto", "ack", "decision")
 
@@ -142,9 +143,9 @@ def _fingerprint(*parts: Any) -> str:
 
 def context(incident: Incident) -> dict[str, Any]:
     """Everything the playbook panels render; also what the checklist poll compares."""
-    if not hasattr(incident, "playbook"):
-        return {"has_playbook": False, "playbook_fingerprint": "", "missing_roles": set()}
     playbook = engine.playbook_of(incident)
+    if playbook is engine.NO_PLAYBOOK:
+        return {"has_playbook": False, "playbook_fingerprint": "", "missing_roles": set()}
     items = _decorate(services.checklist(incident), playbook)
     warnings = engine.pending_warnings(incident)
     messages = _messages(incident)

@@ -12,10 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from warroom.comms import approvals
 from warroom.dashboard import forms, playbook_panels
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.forms import Form
 from warroom.dashboard.views import cockpit_url, incident_or_404, render_cockpit
+from warroom.flows import live_stream
+from warroom.flows import messages as messaging
 from warroom.incidents.models import Incident
 from warroom.lib.errors import DomainError
 from warroom.playbooks import engine, services
@@ -88,17 +91,14 @@ def review_message(request: HttpRequest, slug: str, message_id: int) -> HttpResp
     try:
         decision = forms.review(request.POST)
         if decision == "edit":
-            message = services.edit_message(
+            message = approvals.edit(
                 message_id=_message_of(incident, message_id),
                 by=request.user,
                 text=request.POST.get("body", ""),
             )
         else:
-            message = services.approve_message(
-                message_id=_message_of(incident, message_id),
-                by=request.user,
-                approve=decision == "approve",
-            )
+            decide = messaging.approve if decision == "approve" else messaging.reject
+            message = decide(message_id=_message_of(incident, message_id), by=request.user)
     except DomainError as exc:
         return _answer(request, incident, failed={"message": form.failed(exc)}, anchor="messages")
     verb = {
@@ -116,7 +116,7 @@ def approve_live(request: HttpRequest, slug: str) -> HttpResponse:
     incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
-        services.approve_live_stream(
+        live_stream.approve(
             incident=incident, by=request.user, url=forms.web_address(request.POST, "url")
         )
     except DomainError as exc:
@@ -132,7 +132,7 @@ def veto_live(request: HttpRequest, slug: str) -> HttpResponse:
     incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
-        services.veto_live_stream(
+        live_stream.veto(
             incident=incident, by=request.user, reason=forms.live_reason(request.POST)
         )
     except DomainError as exc:

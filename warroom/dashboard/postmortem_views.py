@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.views import incident_or_404
+from warroom.flows import postmortem as publishing
 from warroom.incidents.models import Incident, Status
 from warroom.lib.errors import DomainError
 from warroom.writeups import postmortem as services
@@ -70,7 +71,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
         # Saved first: a refused publication keeps the edit.
         postmortem = services.save(incident=incident, body=body, by=request.user)
         if publish:
-            services.publish(incident=incident, by=request.user)
+            publishing.publish(incident=incident, by=request.user)
     except DomainError as exc:
         return _page(request, incident, body=body, error=exc.message)
     if publish:

@@ -18,13 +18,16 @@ from warroom.accounts.models import Person
 from warroom.dashboard import forms, playbook_panels, reports_panel
 from warroom.dashboard.access import is_htmx, responder_required
 from warroom.dashboard.forms import Form
+from warroom.flows import declare as declaring
+from warroom.flows import entries as timeline
+from warroom.flows import roles as handover
+from warroom.flows import status as statuses
 from warroom.incidents import services as incidents
 from warroom.incidents.models import CLOSED_STATUSES, Incident, Role, Severity, Status
 from warroom.lib.errors import DomainError, NotFound
 from warroom.playbooks.engine import pending_warnings
 from warroom.projection.incident import public_incident
 from warroom.redaction import services as blameless
-from warroom.timeline import services as timeline
 from warroom.timeline.models import WRITABLE_KINDS, Entry, EntryRevision, Kind
 
 RECENTLY_RESOLVED = 30
@@ -80,7 +83,9 @@ def _render_list(request: HttpRequest, declare_form: Form, status: int = 200) ->
 def declare(request: HttpRequest) -> HttpResponse:
     form = Form.posted(request.POST)
     try:
-        incident = incidents.declare(declared_by=request.user, **forms.declare_kwargs(request.POST))
+        incident = declaring.declare(
+            declared_by=request.user, **forms.declare_kwargs(request.POST)
+        )
     except DomainError as exc:
         return _render_list(request, form.failed(exc), status=422)
     messages.success(request, "Incident declared: the war room and the public page are open.")
@@ -225,7 +230,7 @@ def set_hypothesis(request: HttpRequest, slug: str, entry_id: int) -> HttpRespon
     incident = incident_or_404(slug)
     entry = _entry(incident, entry_id)
     try:
-        timeline.set_hypothesis_state(
+        timeline.settle_hypothesis(
             entry=entry,
             state=request.POST.get("state", ""),
             by=request.user,
@@ -247,7 +252,7 @@ def change_status(request: HttpRequest, slug: str) -> HttpResponse:
     incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
-        incident = incidents.change_status(
+        incident = statuses.change_status(
             incident=incident, by=request.user, **forms.status_kwargs(request.POST)
         )
     except DomainError as exc:
@@ -263,7 +268,7 @@ def assign_role(request: HttpRequest, slug: str) -> HttpResponse:
     incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
-        assignment = incidents.assign_role(
+        assignment = handover.assign_role(
             incident=incident, by=request.user, **forms.role_kwargs(request.POST)
         )
     except DomainError as exc:

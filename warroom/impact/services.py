@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
 
+from warroom.accounts.models import Actor
 from warroom.impact.models import AffectedCustomer, Assessment, Component, Level, Segment
 from warroom.incidents.models import CLOSED_STATUSES, Incident
+from warroom.incidents.services import public_changed
 from warroom.lib.errors import Forbidden, Invalid
-from warroom.lib.publiccache import public_changed
 
 MAX_CUSTOMERS = 10_000
 
@@ -20,7 +23,7 @@ MAX_CUSTOMERS = 10_000
 def assess(
     *,
     incident: Incident,
-    by,
+    by: Actor,
     components: dict[str, str] | None = None,
     segments: dict[str, str] | None = None,
     customers: list[str] | None = None,
@@ -48,7 +51,7 @@ def assess(
     if customers is not None:
         _replace_customers(incident, customers)
     if changed or customers is not None:
-        incident.public_changed()  # the count of customers is public too
+        public_changed(incident)  # the count of customers is public too
     return current_impact(incident)
 
 
@@ -120,13 +123,12 @@ def affected_components(incident: Incident) -> set[int] | None:
     return {pk for pk, level in assessed.items() if level != Level.NONE}
 
 
-def add_named(model, *, slug: str, name: str, description: str = "", position: int = 0, by):
+def add_named(
+    model, *, slug: str, name: str, description: str = "", position: int = 0, by: Actor
+):
     """A new component or segment (admins only)."""
-    if not by.is_superuser:
+    if by is None or not by.is_superuser:
         raise Forbidden(f"only admins add {model._meta.verbose_name_plural}")
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_slug
-
     try:
         validate_slug(slug)
     except ValidationError:

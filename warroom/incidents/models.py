@@ -67,16 +67,9 @@ class Incident(models.Model):
     def public_path(self) -> str:
         return f"/incidents/{self.slug}/"
 
-    def public_changed(self) -> None:
-        """Something of this incident the public sees changed: its updated_at moves (the static
-        export re-renders incidents by it) and the public caches start over."""
-        from django.utils import timezone
+    # What the playbook told whoever declared it (flows.declare sets it; it is not stored).
+    warnings: list[str]
 
-        from warroom.lib.publiccache import public_changed
-
-        self.updated_at = timezone.now()
-        Incident.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
-        public_changed()
 
 
 class RoleAssignment(models.Model):

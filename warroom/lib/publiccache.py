@@ -75,22 +75,29 @@ def _bump() -> None:
         _cache().set(GENERATION_KEY, generation() + 1, timeout=None)
 
 
+# Called after each committed public change with the new generation: the apps that follow the
+# public side register here (the static copy: publicpage/apps.py). Nothing here knows them.
+_hooks: list[Callable[[int], None]] = []
+
+
+def on_public_change(hook: Callable[[int], None]) -> None:
+    if hook not in _hooks:
+        _hooks.append(hook)
+
+
 def public_changed() -> None:
-    """Call inside the transaction that changed something public.
+    """Call inside the transaction that changed something public (incidents.services does).
 
     Bumps now, so reads inside this transaction see the change, and again on commit, because a
     reader in another transaction may have cached the pre-commit state in between."""
     _bump()
-    transaction.on_commit(_bump)
-    if settings.STATIC_EXPORT_DIR or settings.STATIC_EXPORT_S3_URL:
-        transaction.on_commit(_export_soon)
+    transaction.on_commit(_committed)
 
 
-def _export_soon() -> None:
-    """The static copy follows in the background; runs of one burst of changes coalesce."""
-    from warroom.publicpage.tasks import publish_static
-
-    publish_static.enqueue(generation())
+def _committed() -> None:
+    _bump()
+    for hook in _hooks:
+        hook(generation())
 
 
 # A rendering never changes within a generation, so each process also keeps the ones it served

@@ -15,11 +15,22 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from warroom.incidents.models import Incident, Status
 from warroom.metrics.words import METRICS
 from warroom.timeline.models import Entry, Kind, Visibility
+
+PERIODS = [30, 90, 365]  # days the metrics page and `warroom metrics --days` offer
+MAX_INCIDENTS = 1000
+
+
+def recent(days: int):
+    """The incidents declared in the last `days`, newest first."""
+    since = timezone.now() - timedelta(days=days)
+    return Incident.objects.filter(declared_at__gte=since).order_by("-declared_at")[:MAX_INCIDENTS]
 
 
 @dataclass(frozen=True)

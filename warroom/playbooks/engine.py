@@ -7,28 +7,41 @@ several workers never run the same step twice (SQLite runs one writer at a time 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from warroom.accounts.models import Actor
+from warroom.comms.models import Message
 from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.lib.errors import Invalid, NotFound
 from warroom.playbooks import loader
-from warroom.playbooks.actions import ACTIONS, require_role
+from warroom.playbooks.actions import ACTIONS, require_role, support_briefing
 from warroom.playbooks.actions.base import Context, Outcome
-from warroom.playbooks.format import Playbook, Step
+from warroom.playbooks.format import APPROVALS, Playbook, Step
 from warroom.playbooks.models import IncidentPlaybook, StepRun
+from warroom.timeline.models import Entry
+from warroom.timeline.services import note
 
 ACTIVE = [StepRun.State.WAITING, StepRun.State.OPEN]
 
+# What an incident without a playbook follows: no steps, no approvals (one imported from an
+# archive, or declared before its playbook was frozen in the same transaction).
+NO_PLAYBOOK = Playbook(name="no playbook", version=1, steps=(), approvals=dict(APPROVALS))
 
 # A frozen playbook never changes: each process parses it once, keyed by its row's id.
 _parsed: dict[int, Playbook] = {}
 
 
 def playbook_of(incident: Incident) -> Playbook:
-    frozen = incident.playbook
+    """The playbook the incident was declared with, or NO_PLAYBOOK: the one place that knows an
+    incident may have none."""
+    try:
+        frozen = incident.playbook  # cached on the instance (and by select_related)
+    except IncidentPlaybook.DoesNotExist:
+        return NO_PLAYBOOK
     book = _parsed.get(frozen.pk)
     if book is None:
         if len(_parsed) >= 4096:
@@ -37,7 +50,22 @@ def playbook_of(incident: Incident) -> Playbook:
     return book
 
 
-def start(incident: Incident, *, now: datetime, by=None) -> list[str]:
+def approval_role(incident: Incident, what: str) -> str:
+    """The role whose approval `what` ("updates": a status update's messages to every
+    subscriber) waits for, or "" for none."""
+    role = playbook_of(incident).approvals.get(what, "none")
+    return "" if role == "none" else role
+
+
+def outage_labels(incident: Incident) -> list[str]:
+    """The labels the incident's playbook asks for on its outage issue (G9)."""
+    for step in playbook_of(incident).steps:
+        if step.action and step.action.name == "export_issue":
+            return list(step.action.params.get("labels") or [])
+    return []
+
+
+def start(incident: Incident, *, now: datetime, by: Actor = None) -> list[str]:
     """Freeze the playbook on the incident, create its steps and fire the `declare` ones.
     Returns warnings for the person who declared (no marketing contacts, …)."""
     playbook = loader.current()
@@ -68,7 +96,7 @@ def _matches(step: Step, event: str) -> bool:
     return False
 
 
-def fire(incident: Incident, event: str, *, now: datetime, by=None) -> list[str]:
+def fire(incident: Incident, event: str, *, now: datetime, by: Actor = None) -> list[str]:
     """Run the steps whose trigger is `event`: declare, resolve or status:<status>."""
     playbook = playbook_of(incident)
     warnings: list[str] = []
@@ -85,13 +113,18 @@ def fire(incident: Incident, event: str, *, now: datetime, by=None) -> list[str]
 
 
 def _run(
-    incident: Incident, step: Step, run: StepRun, *, now: datetime, by, first: bool
+    incident: Incident, step: Step, run: StepRun, *, now: datetime, by: Actor, first: bool
 ) -> list[str]:
     outcome = Outcome()
     if step.action is not None:
-        module = ACTIONS[step.action.name]
+        kind = ACTIONS[step.action.name]
         ctx = Context(incident=incident, step=step, run=run, now=now, by=by)
-        outcome = module.start(ctx) if first else module.wake(ctx)
+        outcome = kind.start(ctx) if first else kind.wake(ctx)
+    return _apply(step, run, outcome, now=now, by=by)
+
+
+def _apply(step: Step, run: StepRun, outcome: Outcome, *, now: datetime, by: Actor) -> list[str]:
+    """Keep what an action's outcome says on its step's run."""
     if step.trigger.kind == "every" and not outcome.done and outcome.next_run_at is None:
         outcome.next_run_at = now + step.trigger.interval
     run.runs += 1
@@ -104,7 +137,7 @@ def _run(
     return outcome.warnings
 
 
-def _close(run: StepRun, state: str, *, now: datetime, by, reason: str = "") -> None:
+def _close(run: StepRun, state: str, *, now: datetime, by: Actor, reason: str = "") -> None:
     run.state = state
     run.done_at = now
     run.done_by = by if getattr(by, "pk", None) else None
@@ -187,7 +220,13 @@ def _condition_holds(incident: Incident, done: str) -> bool:
 
 @transaction.atomic
 def mark(
-    *, incident: Incident, step_id: str, done: bool, reason: str, by, now: datetime | None = None
+    *,
+    incident: Incident,
+    step_id: str,
+    done: bool,
+    reason: str,
+    by: Actor,
+    now: datetime | None = None,
 ) -> StepRun:
     """A person marks a step done, or skips it with a reason."""
     now = now or timezone.now()
@@ -207,16 +246,8 @@ def mark(
         reason=reason.strip(),
     )
     run.save()
-    from warroom.timeline.services import add_entry
-
     verb = "done" if done else f"skipped ({reason.strip()})"
-    add_entry(
-        incident=incident,
-        body=f"Playbook step {step_id}: {verb}.",
-        author=by,
-        kind="event",
-        visibility="internal",
-    )
+    note(incident, f"Playbook step {step_id}: {verb}.", by=by)
     return run
 
 
@@ -226,8 +257,6 @@ def overdue(run: StepRun, now: datetime) -> bool:
 
 def pending_warnings(incident: Incident) -> list[str]:
     """What the cockpit and `warroom show` put on top: open require_role steps."""
-    if not hasattr(incident, "playbook"):
-        return []
     playbook = playbook_of(incident)
     warnings = []
     for run in incident.steps.filter(state=StepRun.State.OPEN):
@@ -240,8 +269,50 @@ def pending_warnings(incident: Incident) -> list[str]:
 
 def wake_steps(incident: Incident, *, action: str, now: datetime) -> None:
     """Wake the open steps with this action now (after an ack or an approval)."""
+    for step, run in _open_steps(incident, {action}):
+        _run(incident, step, run, now=now, by=None, first=False)
+
+
+def _open_steps(incident: Incident, actions: set[str]) -> list[tuple[Step, StepRun]]:
     playbook = playbook_of(incident)
+    found = []
     for run in incident.steps.select_for_update().filter(state=StepRun.State.OPEN):
         step = playbook.step(run.step_id)
-        if step.action and step.action.name == action:
-            _run(incident, step, run, now=now, by=None, first=False)
+        if step.action and step.action.name in actions:
+            found.append((step, run))
+    return found
+
+
+def messages_tried(messages: list[Message]) -> None:
+    """After the outbox tried messages (`comms.delivery.on_outcome`): the open steps whose
+    action sends their kind look again, so an export step is done once its issue is there."""
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for message in messages:
+        if message.incident_id is not None:
+            kinds[message.incident_id].add(message.kind)
+    for incident_id, sent in kinds.items():
+        actions = {a.name for a in ACTIONS.values() if sent & set(a.sends)}
+        if not actions:
+            continue  # a fan-out to subscribers: no step follows those
+        now = timezone.now()
+        with transaction.atomic():
+            incident = Incident.objects.filter(pk=incident_id).first()
+            for step, run in _open_steps(incident, actions) if incident else []:
+                outcome = ACTIONS[step.action.name].delivered(
+                    Context(incident=incident, step=step, run=run, now=now)
+                )
+                _apply(step, run, outcome, now=now, by=None)
+
+
+def brief_support(incident: Incident, entry: Entry, *, now: datetime) -> None:
+    """Support hears of every status change (G15). Steps fire once, and the default playbook has
+    no step for a return to investigating or a status reached twice; so once a briefing step
+    has started (and none was skipped), each status change briefs support too."""
+    ids = [s.id for s in playbook_of(incident).steps if s.action and s.action.name == "support_briefing"]
+    runs = incident.steps.filter(step_id__in=ids)
+    armed = (
+        runs.filter(triggered_at__isnull=False).exists()
+        and not runs.filter(state=StepRun.State.SKIPPED).exists()
+    )
+    if armed and support_briefing.brief(incident, entry, now=now)[0] is not None:
+        wake_steps(incident, action="support_briefing", now=now)

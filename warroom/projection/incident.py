@@ -12,10 +12,9 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.db.models import Max
 
-from warroom.impact.models import LEVEL_WORDS, Assessment, Component, Level, Segment
-from warroom.impact.services import current_levels_of_open_incidents
+from warroom.impact.models import LEVEL_WORDS, Component, Level, Segment
 from warroom.incidents.models import (
     CLOSED_STATUSES,
     Incident,
@@ -47,7 +46,7 @@ def _html(text: str) -> str:
     return memos.texts.get(("html", text), lambda: markdown.render(text))
 
 
-def _iso(value) -> str | None:
+def iso(value) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
@@ -59,7 +58,7 @@ def _public_entry(entry: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
         "id": entry["id"],
         "kind": kind,
         "kind_label": KIND_LABELS[kind],
-        "occurred_at": _iso(entry["occurred_at"]),
+        "occurred_at": iso(entry["occurred_at"]),
         "text": text,
         "html": _html(text),
         # Always present, empty when they do not apply: templates and scripts test them.
@@ -126,9 +125,9 @@ def _record(incident: Incident, window: slice | None) -> dict[str, Any]:
         "status_label": Status(incident.status).label,
         "severity": incident.severity,
         "severity_label": SEVERITY_WORDS[Severity(incident.severity).value],
-        "started_at": _iso(incident.declared_at),
-        "resolved_at": _iso(incident.resolved_at),
-        "updated_at": _iso(last_change),
+        "started_at": iso(incident.declared_at),
+        "resolved_at": iso(incident.resolved_at),
+        "updated_at": iso(last_change),
         "url": f"{settings.PUBLIC_URL}{incident.public_path}",
         "live_stream_url": _live_stream_url(incident),
         "poll_seconds": settings.LIVE_POLL_SECONDS,
@@ -185,7 +184,7 @@ def public_postmortem(incident: Incident, redactor: Redactor) -> dict[str, Any] 
     html = _html(public_text(published["published_body"], redactor))
     # Its headings sit under the page's own h1 and the section's h2.
     demoted = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
-    return {"html": demoted, "published_at": _iso(published["published_at"])}
+    return {"html": demoted, "published_at": iso(published["published_at"])}
 
 
 def public_summaries(incidents, *, detail: bool = True) -> list[dict[str, Any]]:
@@ -215,8 +214,8 @@ def _line(incident: Incident, redactor: Redactor, detail: bool) -> dict[str, Any
         "status": incident.status,
         "status_label": Status(incident.status).label,
         "severity_label": SEVERITY_WORDS[incident.severity],
-        "started_at": _iso(incident.declared_at),
-        "resolved_at": _iso(incident.resolved_at),
+        "started_at": iso(incident.declared_at),
+        "resolved_at": iso(incident.resolved_at),
         "url": incident.public_path,
     }
     if detail:
@@ -237,12 +236,12 @@ def public_impact(incident: Incident) -> dict[str, Any]:
         target = a.component or a.segment
         kind = "component" if a.component_id else "segment"
         current[(kind, target.pk)] = (target, a.level)
-        changes.append({"at": _iso(a.at), "kind": kind, "name": target.name, **_level(a.level)})
+        changes.append({"at": iso(a.at), "kind": kind, "name": target.name, **level_fields(a.level)})
 
     def of(kind: str) -> list[dict[str, Any]]:
         assessed = [(t, level) for (k, _), (t, level) in current.items() if k == kind]
         return [
-            {"slug": t.slug, "name": t.name, **_level(level)}
+            {"slug": t.slug, "name": t.name, **level_fields(level)}
             for t, level in sorted(assessed, key=lambda pair: (pair[0].position, pair[0].name))
         ]
 
@@ -257,24 +256,8 @@ def public_impact(incident: Incident) -> dict[str, Any]:
     }
 
 
-def _level(level: str) -> dict[str, str]:
+def level_fields(level: str) -> dict[str, str]:
     return {"level": level, "level_label": Level(level).label}
-
-
-def component_states() -> list[dict[str, Any]]:
-    """Every component and its state now: the worst level any unresolved incident gives it."""
-    worst = current_levels_of_open_incidents()
-    return [
-        {
-            "slug": c.slug,
-            "name": c.name,
-            "description": c.description,
-            "position": c.position,
-            "updated_at": _iso(worst[c.pk][1]) if c.pk in worst else None,
-            **_level(worst[c.pk][0] if c.pk in worst else Level.NONE),
-        }
-        for c in Component.objects.all()
-    ]
 
 
 def public_incidents(*, unresolved: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
@@ -286,39 +269,6 @@ def public_incidents(*, unresolved: bool = False, limit: int | None = None) -> l
     return [_public_incident(i, None, roster) for i in incidents[:limit]]
 
 
-def component_history() -> dict[str, dict[str, str]]:
-    """Per slug of each component an incident ever assessed: when it was first given a level
-    (`first`), and when its public state last changed (`changed`): a new level, or the end of an
-    incident that had given it one.
-
-    It aggregates every assessment ever made, so it is kept until there is a new assessment, an
-    incident ends or starts again, or a component changes its slug. (Assessments are never
-    edited: a new level is a new one.)"""
-    assessments = Assessment.objects.order_by().aggregate(Max("id"), Count("id"))
-    ended = Incident.objects.order_by().filter(status__in=CLOSED_STATUSES)
-    ends = ended.aggregate(Max("resolved_at"), Count("id"))
-    slugs = tuple(Component.objects.order_by("pk").values_list("pk", "slug"))
-    key = ("component history", *assessments.values(), *ends.values(), slugs)
-    return memos.records.get(key, _component_history)
-
-
-def _component_history() -> dict[str, dict[str, str]]:
-    assessed = Assessment.objects.filter(component__isnull=False).order_by()
-    times = {
-        slug: [first, last]
-        for slug, first, last in assessed.values_list("component__slug").annotate(
-            Min("at"), Max("at")
-        )
-    }
-    ended = assessed.filter(incident__status__in=CLOSED_STATUSES).exclude(level=Level.NONE)
-    for slug, end in ended.values_list("component__slug").annotate(Max("incident__resolved_at")):
-        if end and end > times[slug][1]:
-            times[slug][1] = end
-    return {
-        slug: {"first": _iso(first), "changed": _iso(last)} for slug, (first, last) in times.items()
-    }
-
-
 def last_public_change() -> str | None:
     """When something public last changed: an incident declared, changed or resolved (a public
     entry, an edit or an impact assessment moves its `updated_at`). None before the first
@@ -328,4 +278,4 @@ def last_public_change() -> str | None:
             Max("declared_at"), Max("updated_at"), Max("resolved_at")
         ).values(),
     ]
-    return _iso(max((t for t in times if t), default=None))
+    return iso(max((t for t in times if t), default=None))

@@ -7,7 +7,7 @@ only what the change touched.
   context: after a change, only new and edited entries are read in full.
 - `records`: an incident's redacted record (title, entries, post-mortem, …) under the incident's
   `updated_at` and the roster's version. Every public change of an incident moves its
-  `updated_at` (`Incident.public_changed`), and the record is read after the key, so a record is
+  `updated_at` (`incidents.services.public_changed`), and the record is read after the key, so a record is
   never older than its key: the status JSON re-projects only the incident that changed, not
   every open one.
 

@@ -32,7 +32,8 @@ How warroom fills each field (the full table is docs/statuspage.md):
   Outage" (a component in major outage), "major" with "Partial System Outage".
 - warroom has no groups, no maintenances and no tweets: those fields are constant.
 
-Everything here is a pure function of projection data: nothing reads the models.
+The shapes are pure functions of projection data; the documents at the end (`summary()`, …)
+read the projection for them, as the views and the subscribers' webhooks serve them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from typing import Any
 from django.conf import settings
 
 from warroom.impact.models import Level
+from warroom.projection.components import component_history, component_states
+from warroom.projection.incident import last_public_change, public_incidents
 
 # Also the `impact` of the subscribers' webhook payload: one mapping for both.
 IMPACT_OF_SEVERITY = {"S1": "critical", "S2": "major", "S3": "minor", "S4": "minor"}
@@ -182,3 +185,37 @@ def status(unresolved: list[dict], page_components: list[dict]) -> dict[str, str
 
 def _latest(*times: str | None) -> str | None:
     return max((t for t in times if t), key=datetime.fromisoformat, default=None)
+
+
+# ---- the documents ----------------------------------------------------------------------------
+
+RECENT_INCIDENTS = 50  # what Statuspage's incidents.json lists
+
+
+def page_document() -> dict[str, Any]:
+    return page(last_public_change())
+
+
+def component_documents() -> list[dict[str, Any]]:
+    return components(component_states(), component_history())
+
+
+def incident_documents(page_components: list[dict], **which: Any) -> list[dict[str, Any]]:
+    return [incident(state, page_components) for state in public_incidents(**which)]
+
+
+def summary() -> dict[str, Any]:
+    page_components = component_documents()
+    unresolved = incident_documents(page_components, unresolved=True)
+    return {
+        "page": page_document(),
+        "components": page_components,
+        "incidents": unresolved,
+        "scheduled_maintenances": [],
+        "status": status(unresolved, page_components),
+    }
+
+
+def page_status() -> dict[str, str]:
+    """The page's indicator and its description now (also in each subscriber webhook)."""
+    return summary()["status"]

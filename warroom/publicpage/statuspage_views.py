@@ -11,15 +11,7 @@ from django.views.decorators.http import require_safe
 
 from warroom.lib.publiccache import rendered
 from warroom.projection import statuspage
-from warroom.projection.incident import (
-    component_history,
-    component_states,
-    last_public_change,
-    public_incidents,
-)
 from warroom.publicpage.views import _json, _respond
-
-RECENT_INCIDENTS = 50  # what Statuspage's incidents.json lists
 
 
 def _endpoint(
@@ -33,47 +25,30 @@ def _endpoint(
     return view
 
 
-def _page() -> dict[str, Any]:
-    return statuspage.page(last_public_change())
+def _recent() -> dict[str, Any]:
+    components = statuspage.component_documents()
+    incidents = statuspage.incident_documents(components, limit=statuspage.RECENT_INCIDENTS)
+    return {"page": statuspage.page_document(), "incidents": incidents}
 
 
-def _components() -> list[dict[str, Any]]:
-    return statuspage.components(component_states(), component_history())
+def _unresolved() -> dict[str, Any]:
+    components = statuspage.component_documents()
+    incidents = statuspage.incident_documents(components, unresolved=True)
+    return {"page": statuspage.page_document(), "incidents": incidents}
 
 
-def _incidents(components: list[dict], **which: Any) -> list[dict[str, Any]]:
-    return [statuspage.incident(state, components) for state in public_incidents(**which)]
-
-
-def _summary() -> dict[str, Any]:
-    components = _components()
-    unresolved = _incidents(components, unresolved=True)
-    return {
-        "page": _page(),
-        "components": components,
-        "incidents": unresolved,
-        "scheduled_maintenances": [],
-        "status": statuspage.status(unresolved, components),
-    }
-
-
-def page_status() -> dict[str, str]:
-    """The page's indicator and its description now (also in each subscriber webhook)."""
-    return _summary()["status"]
-
-
-summary = _endpoint("summary", _summary)
-status = _endpoint("status", lambda: {"page": _page(), "status": page_status()})
-components = _endpoint("components", lambda: {"page": _page(), "components": _components()})
-incidents = _endpoint(
-    "incidents",
-    lambda: {"page": _page(), "incidents": _incidents(_components(), limit=RECENT_INCIDENTS)},
+summary = _endpoint("summary", statuspage.summary)
+status = _endpoint(
+    "status", lambda: {"page": statuspage.page_document(), "status": statuspage.page_status()}
 )
-unresolved_incidents = _endpoint(
-    "incidents:unresolved",
-    lambda: {"page": _page(), "incidents": _incidents(_components(), unresolved=True)},
+components = _endpoint(
+    "components",
+    lambda: {"page": statuspage.page_document(), "components": statuspage.component_documents()},
 )
+incidents = _endpoint("incidents", _recent)
+unresolved_incidents = _endpoint("incidents:unresolved", _unresolved)
 # warroom has no maintenances yet: the documented shape, empty.
 scheduled_maintenances = _endpoint(
-    "scheduled-maintenances", lambda: {"page": _page(), "scheduled_maintenances": []}
+    "scheduled-maintenances",
+    lambda: {"page": statuspage.page_document(), "scheduled_maintenances": []},
 )

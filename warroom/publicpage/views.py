@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 
 from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.lib.publiccache import Rendered, compressed, rendered
-from warroom.projection.incident import component_states, public_incident, public_summaries
+from warroom.projection.components import component_states
+from warroom.projection.incident import public_incident, public_summaries
 
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 

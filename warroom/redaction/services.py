@@ -12,11 +12,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
+from warroom.accounts.models import Actor
 from warroom.accounts.models import Person as RosterPerson
 from warroom.incidents.models import Incident, RoleAssignment
+from warroom.incidents.services import public_changed
 from warroom.lib.errors import Invalid
 from warroom.redaction.engine import Context, Person, Redactor
 from warroom.redaction.models import Correction, Pseudonym
+from warroom.timeline.models import Visibility
+from warroom.timeline.services import note
 
 # When someone holds several roles, the stand-in names the most telling one.
 ROLE_ORDER = ["commander", "communications", "scribe", "marketing", "support"]
@@ -116,14 +120,12 @@ def remember(incident: Incident, texts: list[str]) -> None:
 
 
 def _public_texts(incident: Incident) -> list[str]:
-    from warroom.timeline.models import Visibility
-
     bodies = incident.entries.filter(visibility=Visibility.PUBLIC).order_by("occurred_at", "id")
     return [incident.title, incident.summary, *bodies.values_list("body", flat=True)]
 
 
 @transaction.atomic
-def add_correction(*, incident: Incident, text: str, kind: str, by) -> Correction:
+def add_correction(*, incident: Incident, text: str, kind: str, by: Actor) -> Correction:
     """Remember for this incident that `text` is not a name, or is one the engine missed."""
     text = " ".join((text or "").split())
     if not text:
@@ -139,27 +141,21 @@ def add_correction(*, incident: Incident, text: str, kind: str, by) -> Correctio
             )
     except IntegrityError:
         return Correction.objects.get(incident=incident, text=text, kind=kind)
-    _record(incident, f"Redaction: {text!r} marked as {Correction.Kind(kind).label.lower()}.", by)
+    note(incident, f"Redaction: {text!r} marked as {Correction.Kind(kind).label.lower()}.", by=by)
     remember(incident, _public_texts(incident))
-    incident.public_changed()
+    public_changed(incident)
     return correction
 
 
 @transaction.atomic
-def remove_correction(*, incident: Incident, correction_id: int, by) -> None:
+def remove_correction(*, incident: Incident, correction_id: int, by: Actor) -> None:
     correction = incident.corrections.filter(pk=correction_id).first()
     if correction is None:
         raise Invalid(f"incident {incident.slug} has no correction {correction_id}")
     correction.delete()
-    _record(incident, f"Redaction: correction for {correction.text!r} removed.", by)
+    note(incident, f"Redaction: correction for {correction.text!r} removed.", by=by)
     remember(incident, _public_texts(incident))
-    incident.public_changed()
-
-
-def _record(incident: Incident, body: str, by) -> None:
-    from warroom.timeline.services import add_entry
-
-    add_entry(incident=incident, body=body, author=by, kind="event", visibility="internal")
+    public_changed(incident)
 
 
 def mapping(incident: Incident) -> list[dict]:

@@ -12,10 +12,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from warroom.accounts.models import Actor
 from warroom.incidents.models import Incident
 from warroom.lib.errors import Conflict, Invalid, NotFound
+from warroom.redaction.services import remember
 from warroom.timeline.models import Entry, Kind, Visibility
-from warroom.timeline.services import add_entry
+from warroom.timeline.services import add_entry, note
 
 MAX_TEXT = 2_000
 MAX_REGION = 100
@@ -92,7 +94,7 @@ def _pending_locked(report: Entry) -> Entry:
     return report
 
 
-def _judge(report: Entry, state: str, *, by, **facts) -> None:
+def _judge(report: Entry, state: str, *, by: Actor, **facts) -> None:
     report.data = {
         **report.data,
         "moderation": {
@@ -113,7 +115,7 @@ def public_text(report: Entry) -> str:
 
 
 @transaction.atomic
-def promote(*, report: Entry, by) -> Entry:
+def promote(*, report: Entry, by: Actor) -> Entry:
     """Publish a report on the public timeline; returns the new public entry."""
     report = _pending_locked(report)
     public = add_entry(
@@ -124,20 +126,19 @@ def promote(*, report: Entry, by) -> Entry:
         visibility=Visibility.PUBLIC,
         data={"promoted_from": report.pk},
     )
+    remember(report.incident, [public.body])
     _judge(report, PROMOTED, by=by, entry=public.pk)
-    add_entry(
-        incident=report.incident,
-        body=f"Community report #{report.pk} promoted to the public timeline.",
-        author=by,
-        kind=Kind.EVENT,
-        visibility=Visibility.INTERNAL,
+    note(
+        report.incident,
+        f"Community report #{report.pk} promoted to the public timeline.",
+        by=by,
         data={"report": report.pk, "entry": public.pk},
     )
     return public
 
 
 @transaction.atomic
-def dismiss(*, report: Entry, by) -> Entry:
+def dismiss(*, report: Entry, by: Actor) -> Entry:
     """Take a report out of the inbox; it stays on the internal timeline."""
     report = _pending_locked(report)
     _judge(report, DISMISSED, by=by)

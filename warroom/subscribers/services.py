@@ -20,6 +20,7 @@ from warroom.incidents.models import Incident
 from warroom.lib.errors import Invalid, NotFound
 from warroom.lib.http import UnsafeURL, check_public_url
 from warroom.projection import statuspage
+from warroom.projection.incident import public_incident
 from warroom.projection.statuspage import IMPACT_OF_SEVERITY
 from warroom.subscribers.models import Subscriber
 from warroom.timeline.models import Entry
@@ -85,6 +86,7 @@ def _ask_to_confirm(subscriber: Subscriber) -> None:
         kind=Message.Kind.SUBSCRIPTION,
         channel="email",
         recipient=subscriber.address,
+        subscriber=subscriber,
         subject="Confirm your subscription to incident updates",
         body=f"Someone, hopefully you, asked to receive incident updates at this address.\n\n"
         f"Confirm: {link}\n\nIf it was not you, ignore this message; nothing more will come.",
@@ -120,10 +122,9 @@ def remove(subscriber_id: int) -> str:
     return address
 
 
-def fan_out(incident: Incident, entry: Entry) -> int:
-    """Queue the status update for every confirmed subscriber, in the caller's transaction."""
-    from warroom.projection.incident import public_incident
-
+def fan_out(incident: Incident, entry: Entry, *, approval_role: str = "") -> int:
+    """Queue the status update for every confirmed subscriber, in the caller's transaction;
+    waiting for `approval_role`'s approval when one is given."""
     state = public_incident(incident, slice(0, 1))
     update = next((e for e in state["entries"] if e["id"] == entry.pk), None)
     if update is None:
@@ -132,17 +133,17 @@ def fan_out(incident: Incident, entry: Entry) -> int:
     text = f"{state['status_label']}: {update['text']}\n\nFollow the incident: {state['url']}"
     payload = json.dumps(_statuspage_payload(state, update), ensure_ascii=False)
     now = timezone.now()
-    approval = _approval_role(incident)
     messages = [
         Message(
             idempotency_key=f"{incident.pk}:update:{entry.pk}:{subscriber.pk}",
             group=f"update:{entry.pk}",
-            state=Message.State.AWAITING_APPROVAL if approval else Message.State.PENDING,
-            approval_role=approval,
+            state=Message.State.AWAITING_APPROVAL if approval_role else Message.State.PENDING,
+            approval_role=approval_role,
             incident=incident,
             kind=Message.Kind.UPDATE,
             channel="webhook" if webhook else "email",
             recipient=subscriber.address,
+            subscriber=subscriber,
             public=True,
             subject=subject,
             body=payload if webhook else text,
@@ -165,22 +166,9 @@ def _recipients(incident: Incident):
     return recipients.filter(Q(components=None) | Q(components__in=affected)).distinct()
 
 
-def _approval_role(incident: Incident) -> str:
-    """The role whose approval status updates to subscribers wait for, if the incident's
-    playbook asks for one ("" for none)."""
-    from warroom.playbooks.engine import playbook_of
-
-    if not hasattr(incident, "playbook"):
-        return ""
-    role = playbook_of(incident).approvals["updates"]
-    return "" if role == "none" else role
-
-
 def _statuspage_payload(state: dict, update: dict) -> dict:
     """Shaped like Statuspage's incident webhook, so its consumers read it unchanged."""
-    from warroom.publicpage.statuspage_views import page_status
-
-    page = page_status()
+    page = statuspage.page_status()
     return {
         "meta": {"generated_at": timezone.now().isoformat()},
         "page": {

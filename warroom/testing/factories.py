@@ -7,10 +7,10 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from warroom.accounts.services import create_token, create_user
+from warroom.flows.declare import declare
+from warroom.flows.entries import add_entry
 from warroom.incidents.models import Incident
-from warroom.incidents.services import declare
 from warroom.timeline.models import Entry
-from warroom.timeline.services import add_entry
 
 _numbers = itertools.count(1)
 

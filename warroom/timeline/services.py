@@ -1,4 +1,7 @@
-"""Writing the timeline. Entries are appended; an edit adds a revision and keeps the old text."""
+"""Writing the timeline. Entries are appended; an edit adds a revision and keeps the old text.
+
+Public entries also give the people they name a stand-in (`warroom.redaction`): write them
+through `warroom.flows.entries`, which does both; internal notes of any app go through `note()`."""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from warroom.accounts.models import Actor
 from warroom.incidents.models import Incident
+from warroom.incidents.services import public_changed
 from warroom.lib.errors import Invalid
 from warroom.lib.times import check_occurred_at
-from warroom.redaction.services import remember
 from warroom.timeline.models import Entry, EntryRevision, HypothesisState, Kind, Visibility
 
 MAX_BODY = 20_000
@@ -25,7 +29,7 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _snapshot(entry: Entry, *, by, at: datetime) -> None:
+def _snapshot(entry: Entry, *, by: Actor, at: datetime) -> None:
     EntryRevision.objects.create(
         entry=entry,
         number=entry.revision,
@@ -44,7 +48,7 @@ def add_entry(
     *,
     incident: Incident,
     body: str,
-    author,
+    author: Actor,
     kind: str = Kind.EVENT,
     visibility: str = Visibility.PUBLIC,
     occurred_at: datetime | None = None,
@@ -69,9 +73,22 @@ def add_entry(
     )
     _snapshot(entry, by=author, at=now)
     if entry.is_public:
-        remember(incident, [entry.body])
-        incident.public_changed()
+        public_changed(incident)
     return entry
+
+
+def note(
+    incident: Incident,
+    body: str,
+    *,
+    by: Actor = None,
+    kind: str = Kind.EVENT,
+    data: dict | None = None,
+) -> Entry:
+    """An internal entry: what the product did or was told, for the responders only."""
+    return add_entry(
+        incident=incident, body=body, author=by, kind=kind, visibility=Visibility.INTERNAL, data=data
+    )
 
 
 def _locked(entry: Entry) -> Entry:
@@ -82,7 +99,7 @@ def _locked(entry: Entry) -> Entry:
 def edit_entry(
     *,
     entry: Entry,
-    by,
+    by: Actor,
     body: str | None = None,
     visibility: str | None = None,
     occurred_at: datetime | None = None,
@@ -101,21 +118,20 @@ def edit_entry(
     return _save_revision(entry, by=by, public_before=was_public)
 
 
-def _save_revision(entry: Entry, *, by, public_before: bool) -> Entry:
+def _save_revision(entry: Entry, *, by: Actor, public_before: bool) -> Entry:
     now = timezone.now()
     entry.revision += 1
     entry.save()
     _snapshot(entry, by=by, at=now)
-    if entry.is_public:
-        remember(entry.incident, [entry.body])
     if public_before or entry.is_public:
-        entry.incident.public_changed()
+        public_changed(entry.incident)
     return entry
 
 
 @transaction.atomic
-def set_hypothesis_state(*, entry: Entry, state: str, by, note: str = "") -> Entry:
-    """Confirm or refute a hypothesis (G4). The note, if any, becomes a finding that refers to it."""
+def set_hypothesis_state(*, entry: Entry, state: str, by: Actor, note: str = "") -> Entry:
+    """Confirm or refute a hypothesis (G4). The note, if any, becomes a finding that refers to
+    it, with the hypothesis's visibility."""
     entry = _locked(entry)
     if entry.kind != Kind.HYPOTHESIS:
         raise Invalid(f"entry {entry.pk} is a {entry.kind}, not a hypothesis")

@@ -1,8 +1,6 @@
-"""Writing and publishing an incident's post-mortem (G17).
-
-The draft comes from the public record (`draft.py`); responders edit it, each save a revision;
-publishing checks it once more and refuses while it names anyone (blaming phrases only warn),
-copies it for the public, and moves the incident from resolved to `postmortem`.
+"""An incident's post-mortem document (G17): drafted from the public record
+(`postmortem_draft.py`), edited by responders with each save a revision, checked before it may
+be published. Publishing it is a flow (`warroom.flows.postmortem`): the incident ends with it.
 """
 
 from __future__ import annotations
@@ -10,18 +8,14 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from warroom.incidents import services as incidents
-from warroom.incidents.models import Incident, PostMortem, PostMortemRevision, Status
-from warroom.lib.errors import Conflict, Invalid
-from warroom.redaction.services import redactor_for, remember
+from warroom.accounts.models import Actor
+from warroom.incidents.models import Incident, PostMortem, PostMortemRevision
+from warroom.lib.errors import Invalid
+from warroom.redaction.services import redactor_for
 from warroom.writeups.language import NAME, Finding, check
 from warroom.writeups.postmortem_draft import draft
 
 MAX_BODY = 200_000
-PUBLISHED_MESSAGE = (
-    "We published the post-mortem: what happened, why, and what we are changing so that it "
-    "does not happen again."
-)
 
 
 def current(incident: Incident) -> PostMortem | None:
@@ -33,7 +27,7 @@ def findings(incident: Incident, body: str) -> list[Finding]:
     return check(body, redactor=redactor_for(incident))
 
 
-def ensure_draft(*, incident: Incident, by=None) -> PostMortem:
+def ensure_draft(*, incident: Incident, by: Actor = None) -> PostMortem:
     """The incident's post-mortem, made from the record the first time. Safe to run twice."""
     existing = current(incident)
     if existing:
@@ -52,10 +46,10 @@ def ensure_draft(*, incident: Incident, by=None) -> PostMortem:
 
 
 @transaction.atomic
-def save(*, incident: Incident, body: str, by) -> PostMortem:
+def save(*, incident: Incident, body: str, by: Actor) -> PostMortem:
     """Keep a new version; an unchanged text writes nothing."""
     body = _clean(body)
-    postmortem = _locked(ensure_draft(incident=incident, by=by))
+    postmortem = locked(ensure_draft(incident=incident, by=by))
     if body == postmortem.body:
         return postmortem
     postmortem.body = body
@@ -67,28 +61,19 @@ def save(*, incident: Incident, body: str, by) -> PostMortem:
     return postmortem
 
 
-@transaction.atomic
-def publish(*, incident: Incident, by) -> PostMortem:
-    """Put the saved post-mortem on the public page. Refused while it names a person."""
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status not in (Status.RESOLVED, Status.POSTMORTEM):
-        raise Conflict(
-            f"incident {incident.slug} is {incident.get_status_display().lower()}; "
-            "a post-mortem is published once it is resolved"
-        )
-    postmortem = _locked(ensure_draft(incident=incident, by=by))
+def check_publishable(incident: Incident, postmortem: PostMortem) -> None:
+    """Refused while it names a person (blaming phrases only warn)."""
     names = [f for f in findings(incident, postmortem.body) if f.kind == NAME]
     if names:
         raise Invalid(refusal(names))
-    remember(incident, [postmortem.body])  # defence in depth: the public rendering redacts too
+
+
+def mark_published(postmortem: PostMortem, *, by: Actor) -> PostMortem:
+    """The public reads this version from now on; later edits stay internal until published."""
     postmortem.published_body = postmortem.body
     postmortem.published_at = timezone.now()
     postmortem.published_by = by
     postmortem.save()
-    if incident.status == Status.RESOLVED:
-        incidents.enter_postmortem(incident=incident, message=PUBLISHED_MESSAGE, by=by)
-    else:  # published again after an edit: the public page shows the new text
-        incident.public_changed()
     return postmortem
 
 
@@ -109,7 +94,7 @@ def _clean(body: str) -> str:
     return body.replace("\r\n", "\n") + "\n"
 
 
-def _locked(postmortem: PostMortem) -> PostMortem:
+def locked(postmortem: PostMortem) -> PostMortem:
     return PostMortem.objects.select_for_update().get(pk=postmortem.pk)
 
 

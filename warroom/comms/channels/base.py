@@ -45,6 +45,7 @@ class Channel(Protocol):
     the outbox uses it for batches."""
 
     name: str
+    public: bool  # a public channel (X, Mastodon …) takes posts; the others, messages to someone
 
     def configured(self) -> tuple[bool, str]:
         """(True, where it sends) or (False, what to set to configure it)."""

@@ -9,6 +9,7 @@ from warroom.comms.channels.email.channel import channel as email
 from warroom.comms.channels.mastodon.channel import channel as mastodon
 from warroom.comms.channels.mattermost.channel import channel as mattermost
 from warroom.comms.channels.slack.channel import channel as slack
+from warroom.comms.channels.tracker.channel import github, gitlab
 from warroom.comms.channels.webhook.channel import channel as webhook
 from warroom.comms.channels.x.channel import channel as x
 
@@ -20,6 +21,8 @@ CHANNELS: dict[str, Channel] = {
     "x": x,
     "mastodon": mastodon,
     "bluesky": bluesky,
+    "gitlab": gitlab,
+    "github": github,
 }
 
 
@@ -29,6 +32,11 @@ PLANNED: list[str] = []
 
 def get(name: str) -> Channel | None:
     return CHANNELS.get(name)
+
+
+def public_channels() -> list[str]:
+    """The channels people post to (G6, G13), in the registry's order."""
+    return [name for name, channel in CHANNELS.items() if channel.public]
 
 
 def status(*, check: bool = True) -> list[dict]:

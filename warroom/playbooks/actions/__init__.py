@@ -1,14 +1,8 @@
-"""Actions a playbook step may take, one module each, one interface:
-
-    start(ctx) -> Outcome   when the step's trigger fires
-    wake(ctx) -> Outcome    when the step's next_run_at has come (timed steps)
-
-A new action is a module here plus one line in ACTIONS.
-"""
+"""The actions a playbook step may take: each one an `ActionType` (its parameters, checked when a
+playbook is loaded, and what it does when its step starts and wakes), one module each, and one
+registry. A new action is a module here plus one line in ACTIONS (docs/playbooks.md)."""
 
 from __future__ import annotations
-
-from types import ModuleType
 
 from warroom.playbooks.actions import (
     announce,
@@ -22,20 +16,23 @@ from warroom.playbooks.actions import (
     require_role,
     support_briefing,
 )
+from warroom.playbooks.actions.base import ActionType
 
-ACTIONS: dict[str, ModuleType] = {
-    "open_war_room": links,
-    "open_public_page": links,
-    "announce": announce,
-    "page_marketing": page_marketing,
-    "remind_update": remind_update,
-    "require_role": require_role,
-    "live_stream": live_stream,
-    "support_briefing": support_briefing,
-    "postmortem": postmortem,
-    "export_issue": export_issue,
-    # Steps a person carries out; the checklist shows them, the done condition closes them.
-    "request_decision": manual,
-    "handover": manual,
-    "assess_impact": manual,
+ACTIONS: dict[str, ActionType] = {
+    kind.name: kind
+    for kind in (
+        links.open_war_room,
+        links.open_public_page,
+        announce.action,
+        page_marketing.action,
+        remind_update.action,
+        require_role.action,
+        live_stream.action,
+        manual.request_decision,
+        export_issue.action,
+        support_briefing.action,
+        postmortem.action,
+        manual.handover,
+        manual.assess_impact,
+    )
 }

@@ -11,16 +11,19 @@ from django.conf import settings
 from warroom.accounts.models import Person
 from warroom.comms import services as outbox
 from warroom.comms.models import Message
-from warroom.playbooks.actions.base import Context, Outcome
-from warroom.playbooks.format import duration
+from warroom.playbooks import params
+from warroom.playbooks.actions.base import ActionType, Context, Outcome
 from warroom.playbooks.models import Page
+from warroom.playbooks.params import ABSENT, duration
+from warroom.timeline.models import Kind
+from warroom.timeline.services import note
 
 DEFAULT_ACK_TIMEOUT = timedelta(minutes=15)
 
 
-def contacts(params: dict) -> list[Person]:
+def contacts(given: dict) -> list[Person]:
     """The escalation order: the playbook's list, else the roster's marketing team in order."""
-    usernames = params.get("escalation") or []
+    usernames = given.get("escalation") or []
     if usernames:
         people = {p.username: p for p in Person.objects.filter(username__in=usernames)}
         return [people[u] for u in usernames if u in people]
@@ -35,9 +38,7 @@ def _timeout(ctx: Context) -> timedelta:
 
 
 def _note(ctx: Context, body: str) -> None:
-    from warroom.timeline.services import add_entry
-
-    add_entry(incident=ctx.incident, body=body, author=None, kind="comms", visibility="internal")
+    note(ctx.incident, body, kind=Kind.COMMS)
 
 
 def _page(ctx: Context, person: Person, position: int, total: int) -> None:
@@ -99,3 +100,14 @@ def wake(ctx: Context) -> Outcome:
         return wake(ctx)
     _page(ctx, person, sent + 1, len(usernames))
     return Outcome(next_run_at=ctx.now + _timeout(ctx))
+
+
+action = ActionType(
+    "page_marketing",
+    params={
+        "escalation": (params.list_of(params.text, allow_empty=False), ABSENT),
+        "ack_timeout": (params.a_duration, DEFAULT_ACK_TIMEOUT),
+    },
+    start=start,
+    wake=wake,
+)

@@ -7,14 +7,11 @@ from __future__ import annotations
 from django.urls import reverse
 
 from warroom.lib.errors import DomainError
-from warroom.playbooks.actions.base import Context, Outcome
+from warroom.playbooks.actions.base import ActionType, Context, Outcome
+from warroom.writeups.postmortem import ensure_draft
 
 
 def start(ctx: Context) -> Outcome:
-    # Imported here: the post-mortem services import the incident services, which import the
-    # playbook engine, which imports this module.
-    from warroom.writeups.postmortem import ensure_draft
-
     ctx.run.data["url"] = reverse("dashboard:postmortem", args=[ctx.incident.slug])
     try:
         ensure_draft(incident=ctx.incident, by=ctx.by)
@@ -23,5 +20,4 @@ def start(ctx: Context) -> Outcome:
     return Outcome(note="Post-mortem draft ready to edit")
 
 
-def wake(ctx: Context) -> Outcome:
-    return Outcome()
+action = ActionType("postmortem", start=start)

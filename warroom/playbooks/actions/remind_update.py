@@ -5,39 +5,66 @@ interval, escalate to the commander. Defaults (minutes, S1 / S2 / S3–S4): inve
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
+from typing import Any
 
 from warroom.comms import services as outbox
 from warroom.comms.models import Message
-from warroom.playbooks.actions.base import Context, Outcome
-from warroom.playbooks.format import duration
+from warroom.incidents.services import holder
+from warroom.playbooks import params
+from warroom.playbooks.actions.base import ActionType, Context, Outcome
+from warroom.playbooks.params import OPEN_STATUSES, SEVERITIES, Bad
+from warroom.timeline.models import Kind
+from warroom.timeline.services import note
 
+# Reminder cadence (G8), minutes for S1 / S2 / S3–S4.
+_CADENCE_MINUTES = {
+    "investigating": (10, 15, 15),
+    "identified": (10, 30, 30),
+    "monitoring": (30, 60, 60),
+}
 DEFAULT_CADENCE = {
-    "investigating": {"S1": 10, "S2": 15, "S3-S4": 15},
-    "identified": {"S1": 10, "S2": 30, "S3-S4": 30},
-    "monitoring": {"S1": 30, "S2": 60, "S3-S4": 60},
+    status: dict(zip(SEVERITIES, [timedelta(minutes=m) for m in (s1, s2, s34, s34)], strict=True))
+    for status, (s1, s2, s34) in _CADENCE_MINUTES.items()
 }
 # How often the scheduler looks, at most: a reminder is never later than this.
 CHECK_EVERY = timedelta(minutes=1)
 
 
-def _minutes(value) -> timedelta:
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int | float):
-        return timedelta(minutes=value)
-    return duration(str(value))
+def _cadence(value: Any) -> dict[str, dict[str, timedelta]]:
+    """Merge the given cadence over the default one and spell out every severity."""
+    if not isinstance(value, dict):
+        raise Bad(f"expected a mapping of status to severities, not {params.described(value)}")
+    merged = copy.deepcopy(DEFAULT_CADENCE)
+    for status, groups in value.items():
+        if status not in OPEN_STATUSES:
+            raise Bad(f"unknown status {status!r} (use {', '.join(OPEN_STATUSES)})", (status,))
+        if not isinstance(groups, dict):
+            raise Bad("expected a mapping like {S1: 10m, S2: 15m, S3-S4: 15m}", (status,))
+        seen: set[str] = set()
+        for group, every in groups.items():
+            try:
+                severities = params.severity_group(str(group))
+                interval = params.a_duration(every)
+            except Bad as error:
+                raise Bad(error.message, (status, group)) from None
+            for severity in severities:
+                if severity in seen:
+                    raise Bad(f"{severity} given twice", (status, group))
+                seen.add(severity)
+                merged[status][severity] = interval
+    return merged
 
 
-def cadence(params: dict, status: str, severity: str) -> timedelta | None:
-    table = params.get("cadence") or DEFAULT_CADENCE
-    row = table.get(status)
-    if not row:
-        return None
-    for key in (severity, "S3-S4" if severity in ("S3", "S4") else severity):
-        if key in row:
-            return _minutes(row[key])
-    return None
+def _duration_or_same(value: Any) -> timedelta | str:
+    return "same" if value == "same" else params.a_duration(value)
+
+
+def cadence(given: dict, status: str, severity: str) -> timedelta | None:
+    """How long the public may wait for an update in this status and severity; None when it
+    does not wait for any (resolved)."""
+    return (given.get("cadence") or DEFAULT_CADENCE).get(status, {}).get(severity)
 
 
 def last_public_update(ctx: Context) -> datetime:
@@ -50,17 +77,8 @@ def last_public_update(ctx: Context) -> datetime:
     return latest or ctx.incident.declared_at
 
 
-def _holder(ctx: Context, role: str):
-    assignment = (
-        ctx.incident.roles.filter(role=role, ended_at=None).select_related("person").first()
-    )
-    return assignment.person if assignment else None
-
-
 def _remind(ctx: Context, role: str, minutes: int, key: str) -> None:
-    from warroom.timeline.services import add_entry
-
-    person = _holder(ctx, role) or _holder(ctx, "commander")
+    person = holder(ctx.incident, role) or holder(ctx.incident, "commander")
     who = (
         f"{person.display_name} (@{person.username})"
         if person
@@ -80,13 +98,7 @@ def _remind(ctx: Context, role: str, minutes: int, key: str) -> None:
         created_at=ctx.now,
     )
     verb = "Escalated" if role == "commander" else "Reminded"
-    add_entry(
-        incident=ctx.incident,
-        body=f"{verb}: {who}. {body}",
-        author=None,
-        kind="comms",
-        visibility="internal",
-    )
+    note(ctx.incident, f"{verb}: {who}. {body}", kind=Kind.COMMS)
 
 
 def start(ctx: Context) -> Outcome:
@@ -120,3 +132,14 @@ def wake(ctx: Context) -> Outcome:
     ctx.run.due_at = due
     wake_at = ctx.now + CHECK_EVERY
     return Outcome(next_run_at=min(escalate_at, wake_at) if ctx.now < escalate_at else wake_at)
+
+
+action = ActionType(
+    "remind_update",
+    params={
+        "cadence": (_cadence, DEFAULT_CADENCE),
+        "escalate_after": (_duration_or_same, "same"),
+    },
+    start=start,
+    wake=wake,
+)

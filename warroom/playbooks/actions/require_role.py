@@ -3,7 +3,8 @@ open (and `warroom show` and the cockpit say so on top) until someone holds the 
 
 from __future__ import annotations
 
-from warroom.playbooks.actions.base import Context, Outcome
+from warroom.playbooks import params
+from warroom.playbooks.actions.base import ActionType, Context, Outcome
 
 
 def _role(ctx: Context) -> str:
@@ -21,5 +22,12 @@ def missing(slug: str, role: str) -> str:
     return f"No {role} lead named (G16): `warroom role {slug} {role} USER`"
 
 
-def wake(ctx: Context) -> Outcome:
-    return start(ctx)
+action = ActionType(
+    "require_role",
+    params={
+        "role": (params.role, "communications"),
+        "severities": (params.severities, ["S1", "S2"]),
+    },
+    start=start,
+    wake=start,
+)

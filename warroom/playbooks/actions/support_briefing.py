@@ -2,10 +2,7 @@
 customer expectations: the internal briefing (warroom/writeups/briefing.py) goes to
 WARROOM_SUPPORT_CHANNEL, else by e-mail to the incident's support role holder, else nowhere with
 a warning. One message per status entry (its idempotency key), however often it is asked for.
-
-Steps fire once, and the default playbook has no step for a return to investigating or for a
-status reached a second time. So once a step with this action has started (and none was
-skipped), `status_changed` briefs support on every later status change as well."""
+Support also hears of every later status change (`engine.brief_support`)."""
 
 from __future__ import annotations
 
@@ -17,9 +14,9 @@ from warroom.comms import services as outbox
 from warroom.comms.models import Message
 from warroom.incidents.models import Incident, Role
 from warroom.lib.errors import Invalid
-from warroom.playbooks.actions.base import Context, Outcome
-from warroom.playbooks.models import StepRun
+from warroom.playbooks.actions.base import ActionType, Context, Outcome
 from warroom.timeline.models import Entry, Kind
+from warroom.timeline.services import note
 from warroom.writeups.briefing import briefing_markdown, briefing_subject
 
 ACTION = "support_briefing"
@@ -37,14 +34,6 @@ def start(ctx: Context) -> Outcome:
 def wake(ctx: Context) -> Outcome:
     """A step left open because nobody could be briefed closes once a briefing went out."""
     return Outcome(done=ctx.incident.messages.filter(kind=Message.Kind.BRIEFING).exists())
-
-
-def status_changed(incident: Incident, entry: Entry, *, now: datetime) -> None:
-    """Called by every status change, after the playbook's steps for it fired."""
-    if _armed(incident) and brief(incident, entry, now=now)[0] is not None:
-        from warroom.playbooks import engine
-
-        engine.wake_steps(incident, action=ACTION, now=now)
 
 
 def brief(incident: Incident, entry: Entry, *, now: datetime) -> tuple[Message | None, str]:
@@ -95,29 +84,9 @@ def _destination(incident: Incident) -> tuple[str, str, str]:
 def _warn_once(incident: Incident, why: str) -> None:
     """On the internal timeline, once per incident and reason: a briefing that goes nowhere is
     visible to the responders."""
-    from warroom.timeline.services import add_entry
-
     body = why + "."
     if not incident.entries.filter(kind=Kind.COMMS, body=body).exists():
-        add_entry(
-            incident=incident,
-            body=body,
-            author=None,
-            kind=Kind.COMMS,
-            visibility="internal",
-        )
+        note(incident, body, kind=Kind.COMMS)
 
 
-def _armed(incident: Incident) -> bool:
-    from warroom.playbooks import engine
-
-    if not hasattr(incident, "playbook"):
-        return False
-    steps = [
-        s.id for s in engine.playbook_of(incident).steps if s.action and s.action.name == ACTION
-    ]
-    runs = incident.steps.filter(step_id__in=steps)
-    return (
-        runs.filter(triggered_at__isnull=False).exists()
-        and not runs.filter(state=StepRun.State.SKIPPED).exists()
-    )
+action = ActionType(ACTION, start=start, wake=wake)

@@ -51,6 +51,7 @@ class _Login:
 
 class BlueskyChannel:
     name = "bluesky"
+    public = True  # people post to it by hand (G6, G13)
 
     def __init__(self):
         # One session per process, shared by threads: createSession is rate-limited per account

@@ -24,6 +24,7 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 class EmailChannel:
     name = "email"
+    public = False  # messages to addresses, never posts
 
     def configured(self) -> tuple[bool, str]:
         if not settings.EMAIL_CONFIGURED:

@@ -33,6 +33,7 @@ class _Session(requests.Session):
 
 class MastodonChannel:
     name = "mastodon"
+    public = True  # people post to it by hand (G6, G13)
 
     def configured(self) -> tuple[bool, str]:
         missing = []

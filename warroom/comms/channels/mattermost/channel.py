@@ -14,6 +14,7 @@ from warroom.lib.http import Response, Unreachable, post_json
 
 class MattermostChannel:
     name = "mattermost"
+    public = True  # people post to it by hand (G6, G13)
 
     def configured(self) -> tuple[bool, str]:
         if not settings.MATTERMOST_WEBHOOK_URL:

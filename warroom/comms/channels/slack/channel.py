@@ -29,6 +29,7 @@ HINTS = {
 
 class SlackChannel:
     name = "slack"
+    public = True  # people post to it by hand (G6, G13)
 
     def configured(self) -> tuple[bool, str]:
         if settings.SLACK_BOT_TOKEN and settings.SLACK_CHANNEL:

@@ -18,6 +18,7 @@ from warroom.lib import http
 
 class WebhookChannel:
     name = "webhook"
+    public = False  # messages to addresses, never posts
 
     def configured(self) -> tuple[bool, str]:
         return True, "each subscriber's URL, signed with its own secret (Standard Webhooks)"
@@ -33,18 +34,13 @@ class WebhookChannel:
 
     def send_many(self, messages: list[Message]) -> Iterator[tuple[Sent | ChannelError, datetime]]:
         """Several at a time (receivers are slow, not busy); the results in order, as they
-        come."""
-        from warroom.subscribers.models import Subscriber
-
-        secrets = dict(
-            Subscriber.objects.filter(
-                kind="webhook", address__in={m.recipient for m in messages}
-            ).values_list("address", "secret")
-        )
+        come. Each is signed with its subscriber's secret (the outbox reads the subscribers
+        with the messages)."""
 
         def one(message: Message) -> tuple[Sent | ChannelError, datetime]:
+            subscriber = message.subscriber
             try:
-                result = _post(message, secrets.get(message.recipient))
+                result = _post(message, subscriber.secret if subscriber else None)
             except ChannelError as exc:
                 result = exc
             return result, timezone.now()

@@ -79,6 +79,7 @@ def _error(exc: tweepy.HTTPException | requests.RequestException) -> ChannelErro
 
 class XChannel:
     name = "x"
+    public = True  # people post to it by hand (G6, G13)
 
     def configured(self) -> tuple[bool, str]:
         missing = [name for name, setting in KEYS.items() if not getattr(settings, setting)]
