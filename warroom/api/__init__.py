@@ -7,6 +7,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from warroom.accounts.auth import TokenAuth
+from warroom.api.accounts import router as accounts
+from warroom.api.exports import router as exports
+from warroom.api.impact import router as impact
+from warroom.api.incidents import router as incidents
+from warroom.api.metrics import router as metrics
+from warroom.api.playbooks import router as playbooks
+from warroom.api.postmortem import router as postmortem
+from warroom.api.redaction import router as redaction
+from warroom.api.reports import router as reports
+from warroom.api.subscribers import router as subscribers
+from warroom.api.timeline import router as timeline
+from warroom.api.writeups import router as writeups
 from warroom.lib.errors import DomainError
 
 api = NinjaAPI(
@@ -59,33 +71,17 @@ def invalid(request: HttpRequest, exc: ValidationError):
     )
 
 
-def _routers() -> None:
-    from warroom.api.accounts import router as accounts
-    from warroom.api.exports import router as records
-    from warroom.api.impact import router as impact
-    from warroom.api.incidents import router as incidents
-    from warroom.api.metrics import router as metrics
-    from warroom.api.playbooks import router as playbooks
-    from warroom.api.postmortem import router as postmortem
-    from warroom.api.redaction import router as redaction
-    from warroom.api.reports import router as reports
-    from warroom.api.subscribers import router as subscribers
-    from warroom.api.timeline import router as timeline
-    from warroom.api.writeups import router as writeups
+api.add_router("", accounts)
+# Before incidents: its /incidents/{slug} would take POST /incidents/import (405).
+api.add_router("/incidents", exports)
+api.add_router("/incidents", incidents)
+api.add_router("/incidents", timeline)
+api.add_router("/incidents", redaction)
+api.add_router("/incidents", postmortem)
+api.add_router("", playbooks)
+api.add_router("", subscribers)
+api.add_router("", reports)
+api.add_router("", impact)
+api.add_router("", metrics)
+api.add_router("/incidents", writeups)
 
-    api.add_router("", accounts)
-    # Before incidents: its /incidents/{slug} would take POST /incidents/import (405).
-    api.add_router("/incidents", records)
-    api.add_router("/incidents", incidents)
-    api.add_router("/incidents", timeline)
-    api.add_router("/incidents", redaction)
-    api.add_router("/incidents", postmortem)
-    api.add_router("", playbooks)
-    api.add_router("", subscribers)
-    api.add_router("", reports)
-    api.add_router("", impact)
-    api.add_router("", metrics)
-    api.add_router("/incidents", writeups)
-
-
-_routers()

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import click
 
 from warroom.cli.client import Api
-from warroom.cli.config import save
+from warroom.cli.config import ClientConfig, save
 from warroom.cli.times import AtTime
 
 SEVERITIES = ["S1", "S2", "S3", "S4"]
@@ -30,8 +30,6 @@ def _print_json(data) -> None:
 @click.option("--token", required=True, help="An API token (`warroom token create USER`).")
 def login(url: str, token: str) -> None:
     """Check URL and TOKEN against the server and remember them."""
-    from warroom.cli.config import ClientConfig
-
     me = Api(ClientConfig(url=url.rstrip("/"), token=token)).get("/api/v1/me")
     path = save(url, token)
     click.echo(f"Logged in to {url} as {me['username']} (saved in {path})")

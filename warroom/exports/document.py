@@ -17,6 +17,7 @@ from warroom.impact.models import LEVEL_WORDS, Level
 from warroom.impact.services import WORST_FIRST
 from warroom.incidents.models import Incident
 from warroom.projection.incident import public_incident
+from warroom.projection.types import PublicChange, PublicEntry
 
 SEVERITY_LABEL = "severity::{}"  # GitLab's scoped-label form; a plain label on GitHub
 
@@ -76,7 +77,9 @@ def issue_document(incident: Incident, *, labels: Sequence[str] = ()) -> IssueDo
     )
 
 
-def _spans(changes: list[dict], resolved: datetime | None) -> dict[tuple[str, str], Span]:
+def _spans(
+    changes: list[PublicChange], resolved: datetime | None
+) -> dict[tuple[str, str], Span]:
     """Per (kind, name): the worst level it reached and from when until when it was affected;
     an incident that ended with something still affected ends its span."""
     worst: dict[tuple[str, str], str] = {}
@@ -114,7 +117,7 @@ def _when(span: Span) -> str:
     return f" From {_utc(start)} to {_utc(end)} ({_duration(end - start)})."
 
 
-def _row(entry: dict) -> Row:
+def _row(entry: PublicEntry) -> Row:
     if entry["hypothesis_label"]:
         label = f"{entry['kind_label']} ({entry['hypothesis_label'].lower()})"
     elif entry["status_label"]:

@@ -3,34 +3,37 @@ gives it), and when its state first and last changed."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Max, Min
 
 from warroom.impact.models import Assessment, Component, Level
 from warroom.impact.services import current_levels_of_open_incidents
 from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.projection import memos
-from warroom.projection.incident import iso, level_fields
+from warroom.projection.incident import LEVEL_LABELS, iso
+from warroom.projection.types import ComponentState
 
 
-def component_states() -> list[dict[str, Any]]:
+def component_states() -> list[ComponentState]:
     """Every component and its state now: the worst level any unresolved incident gives it."""
     worst = current_levels_of_open_incidents()
-    return [
-        {
-            "slug": c.slug,
-            "name": c.name,
-            "description": c.description,
-            "position": c.position,
-            "updated_at": iso(worst[c.pk][1]) if c.pk in worst else None,
-            **level_fields(worst[c.pk][0] if c.pk in worst else Level.NONE),
-        }
-        for c in Component.objects.all()
-    ]
+    states: list[ComponentState] = []
+    for c in Component.objects.all():
+        level, since = worst.get(c.pk, (Level.NONE, None))
+        states.append(
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "description": c.description,
+                "position": c.position,
+                "updated_at": iso(since),
+                "level": level,
+                "level_label": LEVEL_LABELS[level],
+            }
+        )
+    return states
 
 
-def component_history() -> dict[str, dict[str, str]]:
+def component_history() -> dict[str, dict[str, str | None]]:
     """Per slug of each component an incident ever assessed: when it was first given a level
     (`first`), and when its public state last changed (`changed`): a new level, or the end of an
     incident that had given it one.
@@ -46,7 +49,7 @@ def component_history() -> dict[str, dict[str, str]]:
     return memos.records.get(key, _component_history)
 
 
-def _component_history() -> dict[str, dict[str, str]]:
+def _component_history() -> dict[str, dict[str, str | None]]:
     assessed = Assessment.objects.filter(component__isnull=False).order_by()
     times = {
         slug: [first, last]

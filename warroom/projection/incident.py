@@ -9,7 +9,8 @@ person's name, handle, e-mail or phone number leaves.
 from __future__ import annotations
 
 import re
-from typing import Any
+from datetime import datetime
+from typing import Any, overload
 
 from django.conf import settings
 from django.db.models import Max
@@ -25,6 +26,16 @@ from warroom.incidents.models import (
 )
 from warroom.lib import markdown
 from warroom.projection import memos
+from warroom.projection.types import (
+    PublicChange,
+    PublicEntry,
+    PublicImpact,
+    PublicIncident,
+    PublicLevel,
+    PublicLine,
+    PublicPostMortem,
+    PublicSegment,
+)
 from warroom.redaction.engine import Redactor
 from warroom.redaction.services import contexts_for, redactor_for, roster_version
 from warroom.timeline.models import HypothesisState, Kind, Visibility
@@ -34,6 +45,7 @@ SEVERITY_WORDS = {"S1": "critical", "S2": "major", "S3": "minor", "S4": "low"}
 KIND_LABELS = dict(Kind.choices)
 HYPOTHESIS_LABELS = dict(HypothesisState.choices)
 STATUS_LABELS = dict(Status.choices)
+LEVEL_LABELS = dict(Level.choices)
 
 
 def public_text(text: str, redactor: Redactor) -> str:
@@ -46,22 +58,26 @@ def _html(text: str) -> str:
     return memos.texts.get(("html", text), lambda: markdown.render(text))
 
 
-def iso(value) -> str | None:
+@overload
+def iso(value: datetime) -> str: ...
+@overload
+def iso(value: datetime | None) -> str | None: ...
+def iso(value: datetime | None) -> str | None:
+    """A time as the public JSON writes it: ISO 8601 in UTC with a Z."""
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def _public_entry(entry: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+def _public_entry(entry: dict[str, Any], redactor: Redactor) -> PublicEntry:
     """One row of `public_entries()` as the public sees it."""
     text = public_text(entry["body"], redactor)
     kind = entry["kind"]
-    item: dict[str, Any] = {
+    item: PublicEntry = {
         "id": entry["id"],
         "kind": kind,
         "kind_label": KIND_LABELS[kind],
         "occurred_at": iso(entry["occurred_at"]),
         "text": text,
         "html": _html(text),
-        # Always present, empty when they do not apply: templates and scripts test them.
         "hypothesis_state": "",
         "hypothesis_label": "",
         "status": "",
@@ -92,7 +108,7 @@ def public_entries(incident: Incident):
     return public.order_by("-occurred_at", "-id").values(*ENTRY_FIELDS)
 
 
-def public_incident(incident: Incident, window: slice | None = None) -> dict[str, Any]:
+def public_incident(incident: Incident, window: slice | None = None) -> PublicIncident:
     """The public state of one incident, newest entry first: every entry, or those in `window`
     (a page of the HTML view). `entry_count` is the number of public entries in any case.
 
@@ -103,14 +119,14 @@ def public_incident(incident: Incident, window: slice | None = None) -> dict[str
     return _public_incident(incident, window, roster_version())
 
 
-def _public_incident(incident: Incident, window: slice | None, roster: tuple) -> dict[str, Any]:
+def _public_incident(incident: Incident, window: slice | None, roster: tuple) -> PublicIncident:
     """`public_incident` of an incident loaded before anything else was read for it."""
     shown = (window.start, window.stop) if window else None
     key = (incident.pk, incident.updated_at, roster, "record", shown)
     return memos.records.get(key, lambda: _record(incident, window))
 
 
-def _record(incident: Incident, window: slice | None) -> dict[str, Any]:
+def _record(incident: Incident, window: slice | None) -> PublicIncident:
     """Everything public of an incident: all of it moves the incident's `updated_at` when it
     changes (a renamed component too: impact.services.catalogue_changed)."""
     redactor = redactor_for(incident)
@@ -141,7 +157,9 @@ def _record(incident: Incident, window: slice | None) -> dict[str, Any]:
 FETCH_CHUNK = 1_000  # ids per query: within every database's limit on parameters
 
 
-def _projected_entries(public, redactor: Redactor, window: slice | None) -> tuple[list, int]:
+def _projected_entries(
+    public, redactor: Redactor, window: slice | None
+) -> tuple[list[PublicEntry], int]:
     """The entries of `public` in `window` (all without one), projected, newest first, and how
     many there are. Only those not in memos.entries under their revision and this redaction
     context are read in full: after a new entry, one."""
@@ -151,7 +169,7 @@ def _projected_entries(public, redactor: Redactor, window: slice | None) -> tupl
     ]
     found = [memos.entries.peek(key) for key in keys]
     missing = [key[0] for key, entry in zip(keys, found, strict=True) if entry is None]
-    fetched = {}
+    fetched: dict[int, PublicEntry] = {}
     for start in range(0, len(missing), FETCH_CHUNK):
         chunk = missing[start : start + FETCH_CHUNK]
         for row in public.filter(pk__in=chunk).values(*ENTRY_FIELDS, "revision"):
@@ -169,7 +187,7 @@ def _projected_entries(public, redactor: Redactor, window: slice | None) -> tupl
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
-def public_postmortem(incident: Incident, redactor: Redactor) -> dict[str, Any] | None:
+def public_postmortem(incident: Incident, redactor: Redactor) -> PublicPostMortem | None:
     """The published post-mortem (G17), or None. Publishing refused it while it named anyone;
     it is redacted here all the same, as every public text is."""
     if incident.status != Status.POSTMORTEM:  # no query for the incidents without one
@@ -187,7 +205,7 @@ def public_postmortem(incident: Incident, redactor: Redactor) -> dict[str, Any] 
     return {"html": demoted, "published_at": iso(published["published_at"])}
 
 
-def public_summaries(incidents, *, detail: bool = True) -> list[dict[str, Any]]:
+def public_summaries(incidents, *, detail: bool = True) -> list[PublicLine]:
     """Lines of the status page, one per incident (a queryset: each is read before its line):
     its redacted title and times, and with `detail` its latest public update and who is affected
     (the open incidents). Lines are kept in memos.records; the redaction contexts of those that
@@ -207,8 +225,8 @@ def public_summaries(incidents, *, detail: bool = True) -> list[dict[str, Any]]:
     return lines
 
 
-def _line(incident: Incident, redactor: Redactor, detail: bool) -> dict[str, Any]:
-    line = {
+def _line(incident: Incident, redactor: Redactor, detail: bool) -> PublicLine:
+    line: PublicLine = {
         "slug": incident.slug,
         "title": public_text(incident.title, redactor),
         "status": incident.status,
@@ -225,29 +243,38 @@ def _line(incident: Incident, redactor: Redactor, detail: bool) -> dict[str, Any
     return line
 
 
-def public_impact(incident: Incident) -> dict[str, Any]:
+def public_impact(incident: Incident) -> PublicImpact:
     """What the incident affects as the public sees it: each assessed component's and segment's
     current level, a plain sentence per segment, how many customers are affected (never who),
     and every change with its time. Component and segment names are the operator's product
     vocabulary, not incident text: they are shown as configured."""
     current: dict[tuple[str, int], tuple[Component | Segment, str]] = {}
-    changes = []
+    changes: list[PublicChange] = []
     for a in incident.assessments.select_related("component", "segment"):  # oldest first
-        target = a.component or a.segment
+        target: Component | Segment = a.component or a.segment  # type: ignore[assignment]
         kind = "component" if a.component_id else "segment"
         current[(kind, target.pk)] = (target, a.level)
-        changes.append({"at": iso(a.at), "kind": kind, "name": target.name, **level_fields(a.level)})
+        changes.append(
+            {
+                "at": iso(a.at),
+                "kind": kind,
+                "name": target.name,
+                "level": a.level,
+                "level_label": LEVEL_LABELS[a.level],
+            }
+        )
 
-    def of(kind: str) -> list[dict[str, Any]]:
+    def of(kind: str) -> list[PublicLevel]:
         assessed = [(t, level) for (k, _), (t, level) in current.items() if k == kind]
         return [
-            {"slug": t.slug, "name": t.name, **level_fields(level)}
+            {"slug": t.slug, "name": t.name, "level": level, "level_label": LEVEL_LABELS[level]}
             for t, level in sorted(assessed, key=lambda pair: (pair[0].position, pair[0].name))
         ]
 
-    segments = of("segment")
-    for segment in segments:
-        segment["sentence"] = f"{segment['name']}: {LEVEL_WORDS[segment['level']]}."
+    segments: list[PublicSegment] = [
+        {**level, "sentence": f"{level['name']}: {LEVEL_WORDS[Level(level['level'])]}."}
+        for level in of("segment")
+    ]
     return {
         "components": of("component"),
         "segments": segments,
@@ -256,11 +283,7 @@ def public_impact(incident: Incident) -> dict[str, Any]:
     }
 
 
-def level_fields(level: str) -> dict[str, str]:
-    return {"level": level, "level_label": Level(level).label}
-
-
-def public_incidents(*, unresolved: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+def public_incidents(*, unresolved: bool = False, limit: int | None = None) -> list[PublicIncident]:
     """The public state of incidents, newest first: the unresolved ones, or the `limit` newest."""
     incidents = Incident.objects.all()
     if unresolved:

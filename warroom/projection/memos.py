@@ -22,9 +22,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
+
+from warroom.projection.types import PublicEntry
 
 T = TypeVar("T")
 
@@ -77,10 +79,11 @@ class Memo(Generic[T]):
 
 
 texts: Memo[str] = Memo(50_000)
-entries: Memo[dict] = Memo(20_000, committed_only=True)  # texts shared with `texts`
+entries: Memo[PublicEntry] = Memo(20_000, committed_only=True)  # texts shared with `texts`
 # Weighed in entries (about 2 KB each with their texts), so that a crawler reading every incident
 # of a long history holds tens of megabytes, not the whole history: the status page and its
 # JSON need the open incidents, the incident pages one record each.
-records: Memo[dict] = Memo(
+# Records, lines of the status page and the components' history: all keyed by what they read.
+records: Memo[Any] = Memo(
     20_000, weigh=lambda record: 1 + len(record.get("entries", ())), committed_only=True
 )

@@ -47,6 +47,7 @@ from django.conf import settings
 from warroom.impact.models import Level
 from warroom.projection.components import component_history, component_states
 from warroom.projection.incident import last_public_change, public_incidents
+from warroom.projection.types import ComponentState, PublicChange, PublicEntry, PublicIncident
 
 # Also the `impact` of the subscribers' webhook payload: one mapping for both.
 IMPACT_OF_SEVERITY = {"S1": "critical", "S2": "major", "S3": "minor", "S4": "minor"}
@@ -84,7 +85,9 @@ def page(updated_at: str | None) -> dict[str, Any]:
     }
 
 
-def components(states: list[dict], history: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+def components(
+    states: list[ComponentState], history: dict[str, dict[str, str | None]]
+) -> list[dict[str, Any]]:
     """Every component in page order, from `component_states()` and `component_history()`.
     Positions count from 1, as Statuspage's do."""
     return [
@@ -93,14 +96,16 @@ def components(states: list[dict], history: dict[str, dict[str, str]]) -> list[d
     ]
 
 
-def _component(state: dict, times: dict[str, str], position: int) -> dict[str, Any]:
-    created = times.get("first", UNKNOWN_TIME)
+def _component(
+    state: ComponentState, times: dict[str, str | None], position: int
+) -> dict[str, Any]:
+    created = times.get("first") or UNKNOWN_TIME
     return {
         "id": state["slug"],
         "name": state["name"],
         "status": "operational" if state["level"] == Level.NONE else state["level"],
         "created_at": created,
-        "updated_at": times.get("changed", created),
+        "updated_at": times.get("changed") or created,
         "position": position,
         "description": state["description"] or None,
         "showcase": True,
@@ -112,7 +117,7 @@ def _component(state: dict, times: dict[str, str], position: int) -> dict[str, A
     }
 
 
-def incident(state: dict, page_components: list[dict]) -> dict[str, Any]:
+def incident(state: PublicIncident, page_components: list[dict]) -> dict[str, Any]:
     """One incident from its `public_incident()` state; `page_components` from `components()`."""
     changes = state["impact"]["changes"]
     return {
@@ -134,14 +139,14 @@ def incident(state: dict, page_components: list[dict]) -> dict[str, Any]:
     }
 
 
-def _affected(changes: list[dict], page_components: list[dict]) -> list[dict]:
+def _affected(changes: list[PublicChange], page_components: list[dict]) -> list[dict]:
     """The components the incident ever gave a level other than operational: Statuspage keeps
     them on the incident after it ends."""
     names = {c["name"] for c in changes if c["kind"] == "component" and c["level"] != Level.NONE}
     return [c for c in page_components if c["name"] in names]
 
 
-def _updates(state: dict) -> list[dict[str, Any]]:
+def _updates(state: PublicIncident) -> list[dict[str, Any]]:
     updates = []
     status, declared = "investigating", False
     for entry in reversed(state["entries"]):  # oldest first, to know the status of the moment
@@ -167,7 +172,7 @@ def _updates(state: dict) -> list[dict[str, Any]]:
     return updates[::-1]
 
 
-def _body(entry: dict) -> str:
+def _body(entry: PublicEntry) -> str:
     # A guess must not read as a fact: as on the public page, a hypothesis says what it is.
     if entry["hypothesis_label"]:
         return f"{entry['kind_label']} ({entry['hypothesis_label'].lower()}): {entry['text']}"

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from warroom.incidents.models import CLOSED_STATUSES, Incident
 from warroom.publicpage import urls as public_urls
+from warroom.redaction.services import roster
 
 MANIFEST = ".warroom-export.json"
 STATIC_FILES = ["warroom/warroom.css", "warroom/live.js"]  # what the public pages load
@@ -159,8 +160,6 @@ def _manifest(into: Folder | Bucket) -> dict:
 
 
 def _roster_version() -> str:
-    from warroom.redaction.services import roster
-
     people = sorted(repr(person) for person in roster())  # frozen dataclasses
     return hashlib.sha256("\n".join(people).encode()).hexdigest()
 

@@ -22,6 +22,7 @@ from warroom.lib.http import UnsafeURL, check_public_url
 from warroom.projection import statuspage
 from warroom.projection.incident import public_incident
 from warroom.projection.statuspage import IMPACT_OF_SEVERITY
+from warroom.projection.types import PublicEntry, PublicIncident
 from warroom.subscribers.models import Subscriber
 from warroom.timeline.models import Entry
 
@@ -166,7 +167,7 @@ def _recipients(incident: Incident):
     return recipients.filter(Q(components=None) | Q(components__in=affected)).distinct()
 
 
-def _statuspage_payload(state: dict, update: dict) -> dict:
+def _statuspage_payload(state: PublicIncident, update: PublicEntry) -> dict:
     """Shaped like Statuspage's incident webhook, so its consumers read it unchanged."""
     page = statuspage.page_status()
     return {

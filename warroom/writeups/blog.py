@@ -12,6 +12,7 @@ from django.utils import timezone
 from warroom.impact import periods as impact
 from warroom.incidents.models import Incident
 from warroom.projection.incident import public_incident
+from warroom.projection.types import PublicIncident
 from warroom.timeline.models import Kind
 from warroom.writeups.templates import render
 
@@ -57,7 +58,7 @@ def _follow_up(entry: dict[str, Any], resolved: datetime | None) -> bool:
     )
 
 
-def timeline(public: dict[str, Any]) -> list[dict[str, Any]]:
+def timeline(public: PublicIncident) -> list[dict[str, Any]]:
     """The public entries, oldest first, each with its time as a datetime."""
     return [
         {

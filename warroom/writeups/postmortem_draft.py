@@ -14,6 +14,7 @@ from typing import Any
 from warroom.impact.models import Level
 from warroom.incidents.models import Incident
 from warroom.projection.incident import public_incident
+from warroom.projection.types import PublicEntry, PublicImpact
 from warroom.writeups.templates import render
 
 TEMPLATE = "postmortem.md.j2"
@@ -49,7 +50,7 @@ def context(incident: Incident) -> dict[str, Any]:
     }
 
 
-def _entry(entry: dict[str, Any]) -> dict[str, Any]:
+def _entry(entry: PublicEntry) -> dict[str, Any]:
     label = entry["kind_label"]
     state = entry["status_label"] or entry["hypothesis_label"]
     if state:
@@ -57,7 +58,7 @@ def _entry(entry: dict[str, Any]) -> dict[str, Any]:
     return {"at": _parse(entry["occurred_at"]), "label": label, "text": entry["text"]}
 
 
-def _impact(impact: dict[str, Any], *, end: datetime | None) -> dict[str, Any]:
+def _impact(impact: PublicImpact, *, end: datetime | None) -> dict[str, Any]:
     """Per segment and component: its level now, its worst level, and how long it was affected
     (at any level but operational), from the history of assessments."""
     history: dict[tuple[str, str], list[tuple[datetime, str]]] = {}

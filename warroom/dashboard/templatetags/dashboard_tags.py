@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from warroom.comms.models import Message
 from warroom.incidents.models import Status
 from warroom.lib import markdown as md
 
@@ -86,6 +87,4 @@ def channel_label(channel: str) -> str:
 @register.filter
 def message_state(state: str) -> str:
     """A message state as a word: "pending delivery", "sent", …"""
-    from warroom.comms.models import Message
-
     return str(dict(Message.State.choices).get(state, state)).lower()
