@@ -6,11 +6,11 @@ import subprocess
 import sys
 import time
 
+import browsing as shared
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests import test_browser_public as shared
 from warroom.flows.status import change_status
 from warroom.publicpage import export
 from warroom.testing.server import free_port
@@ -53,8 +53,8 @@ def test_the_copy_reads_like_the_live_pages(open_page, story, static_site, name,
         copy.goto(url + path)
         expect(copy.locator("main")).to_be_visible()
         assert copy.evaluate(MAIN_TEXT) == live.evaluate(MAIN_TEXT), path
-        assert shared._fits_width(copy)
-    shared._screenshot(copy, f"static-incident-{name}")
+        assert shared.fits_width(copy)
+    shared.screenshot(copy, f"static-incident-{name}")
 
 
 def test_the_copy_keeps_itself_current_from_its_own_live_json(

@@ -37,7 +37,7 @@ from warroom.writeups.postmortem_draft import draft
 
 pytestmark = pytest.mark.django_db
 
-GOLDEN = Path(__file__).parent / "data" / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 T0 = datetime(2026, 11, 29, 14, 0, tzinfo=UTC)
 INTERNAL = "Alice thinks the SAN firmware is at fault, call her on +1 555 0100"
 CUSTOMERS = ["ACME Corp", "Initech"]

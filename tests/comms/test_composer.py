@@ -30,7 +30,7 @@ from warroom.comms.composer import (
 
 # The official conformance data, copied from shared/testdata/ with its licence (Apache-2.0), so
 # the tests do not depend on where shared/ lies.
-TWITTER_TEXT = Path(__file__).resolve().parent / "data" / "twitter-text"
+TWITTER_TEXT = Path(__file__).resolve().parents[1] / "data" / "twitter-text"
 VALIDATE = TWITTER_TEXT / "validate.yml"
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 👨‍👩‍👧‍👦, 7 code points
 FLAGS = "\U0001f1eb\U0001f1f7\U0001f1e9\U0001f1ea"  # 🇫🇷🇩🇪, 4 code points

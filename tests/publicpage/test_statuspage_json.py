@@ -21,7 +21,7 @@ from warroom.testing.factories import make_entry, make_incident
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(__file__).parent / "data" / "statuspage"
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "statuspage"
 ENDPOINTS = {
     "/api/v2/summary.json": "summary",
     "/api/v2/status.json": "status",

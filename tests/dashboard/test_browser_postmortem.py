@@ -3,8 +3,8 @@ as the server renders it (the fixtures and the comparison come from test_browser
 
 from __future__ import annotations
 
+import browsing as shared
 import pytest
-import test_browser_public as shared
 from playwright.sync_api import expect
 
 from warroom.flows import postmortem as publishing
@@ -46,7 +46,7 @@ def test_live_js_shows_the_published_postmortem_as_the_server_does(
     expect(page.locator(".postmortem")).to_be_visible()
     expect(page.locator(".postmortem-body h4").first).to_have_text("Five whys")
     expect(page.locator(".postmortem-body td").first).to_have_text("Move the vacuum job off peak")
-    shared._screenshot(page, "incident-postmortem-rendered-by-live-js-phone")
+    shared.screenshot(page, "incident-postmortem-rendered-by-live-js-phone")
     server_html = page.request.get(page.url).text()
     assert page.evaluate(shared.SIGNATURE_JS, None) == page.evaluate(
         shared.SIGNATURE_JS, server_html

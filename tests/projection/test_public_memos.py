@@ -8,9 +8,9 @@ transaction the memos keep nothing."""
 from __future__ import annotations
 
 import pytest
+from conftest import client_for
 from django.db import transaction
 
-from tests.conftest import client_for
 from warroom.flows.entries import edit_entry, settle_hypothesis
 from warroom.flows.roles import assign_role
 from warroom.impact.models import Component

@@ -35,7 +35,7 @@ from warroom.writeups.briefing import briefing_markdown
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worker_keeps_the_test_connection")]
 
-GOLDEN = Path(__file__).parent / "data" / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 ROSTER = [
     {"name": "Priya Nair", "username": "priya", "email": "priya@example.com", "team": "support"},

@@ -86,7 +86,7 @@ def test_human_durations():
 
 
 def test_the_dashboard_page_charts_each_metric(alice, told):
-    from tests.conftest import client_for
+    from conftest import client_for
 
     with time_machine.travel(TEN + timedelta(days=1)):
         page = alice.get("/dashboard/metrics/").content.decode()
@@ -97,7 +97,7 @@ def test_the_dashboard_page_charts_each_metric(alice, told):
 
 
 def test_outsiders_get_no_metrics(outsider, told):
-    from tests.conftest import client_for
+    from conftest import client_for
 
     assert client_for(outsider).get("/dashboard/metrics/").status_code == 403
 
