@@ -33,6 +33,8 @@ browser:
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.dev-installed browser

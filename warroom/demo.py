@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from warroom.accounts.models import Person
+from warroom.accounts.models import Actor, Person
 from warroom.accounts.services import create_token, create_user
 from warroom.flows.declare import declare
 from warroom.flows.entries import add_entry, settle_hypothesis
@@ -46,7 +46,7 @@ def load_demo() -> DemoResult:
     password = secrets.token_urlsafe(12)
     admin = User.objects.filter(username=ADMIN).first()
     created = admin is None
-    if created:
+    if admin is None:
         admin = create_user(
             username=ADMIN,
             email="admin@example.com",
@@ -69,7 +69,7 @@ def load_demo() -> DemoResult:
     )
 
 
-def _demo_incident(by) -> Incident:
+def _demo_incident(by: Actor) -> Incident:
     now = timezone.now()
 
     def ago(minutes: int):

@@ -143,3 +143,18 @@ def test_the_impact_command_explains_a_bad_pair():
 
     result = CliRunner().invoke(cli, ["impact", "some-incident", "--segment", "saas"])
     assert result.exit_code == 2 and "write SEGMENT=LEVEL, e.g. saas=major_outage" in result.output
+
+
+def test_outsiders_and_strangers_read_and_assess_no_impact(
+    incident, parts, outsider_api, anonymous_api
+):
+    path = f"/incidents/{incident.slug}/impact"
+    body = {"segments": {"saas": "major_outage"}, "customers": ["ACME Corp"]}
+    for client, status in ((outsider_api, 403), (anonymous_api, 401)):
+        assert client.call("get", path).status_code == status
+        assert client.call("post", path, body).status_code == status
+        assert client.call("get", "/components").status_code == status
+        added = client.call("post", "/components", {"slug": "registry", "name": "Registry"})
+        assert added.status_code == status
+    assert not Assessment.objects.exists() and not incident.affected_customers.exists()
+    assert not Component.objects.filter(slug="registry").exists()

@@ -184,3 +184,16 @@ def test_a_receiver_down_for_five_minutes_gets_everything_with_growing_waits(
     waits = [(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)]
     assert len(waits) >= 4 and waits[3] > waits[0] * 3  # 10, 20, 40, 80 s … ± jitter
     assert sum(1 for _, body in receiver.requests) == len(starts)  # one request per attempt
+
+
+def test_outsiders_and_strangers_list_add_and_remove_no_subscriber(
+    db, outsider_api, anonymous_api
+):
+    kept = services.subscribe(address="reader@example.com", confirmed=True)
+    for client, status in ((outsider_api, 403), (anonymous_api, 401)):
+        assert client.call("get", "/subscribers").status_code == status
+        added = client.call("post", "/subscribers", {"address": "mallory@example.com"})
+        assert added.status_code == status
+        assert client.call("delete", f"/subscribers/{kept.pk}").status_code == status
+    assert list(Subscriber.objects.values_list("address", flat=True)) == ["reader@example.com"]
+    assert not Message.objects.filter(recipient="mallory@example.com").exists()

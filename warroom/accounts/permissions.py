@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from warroom.accounts.models import RESPONDERS_GROUP
 
 
-def is_responder(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_responder(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -16,5 +16,5 @@ def is_responder(user: AbstractBaseUser | AnonymousUser) -> bool:
     cached = getattr(user, "_warroom_is_responder", None)
     if cached is None:
         cached = user.groups.filter(name=RESPONDERS_GROUP).exists()
-        user._warroom_is_responder = cached
+        vars(user)["_warroom_is_responder"] = cached  # an attribute of our own, not a field
     return cached

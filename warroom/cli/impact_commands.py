@@ -27,7 +27,7 @@ def _levels(pairs: tuple[str, ...], what: str) -> dict[str, str]:
 
 def _customers(path: str) -> list[str]:
     """One customer per line; blank lines and lines starting with # are skipped."""
-    text = click.get_text_stream("stdin").read() if path == "-" else Path(path).read_text()
+    text = click.open_file("-").read() if path == "-" else Path(path).read_text()
     return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
 
 
@@ -44,7 +44,7 @@ def _customers(path: str) -> list[str]:
 def impact(slug, segments, components, customers_file, as_json) -> None:
     """Show or assess who and what an incident affects."""
     path = f"{_incident_path(slug)}/impact"
-    changes = {
+    changes: dict[str, dict[str, str] | list[str]] = {
         "segments": _levels(segments, "segment"),
         "components": _levels(components, "component"),
     }

@@ -1,4 +1,8 @@
-"""The `warroom` command."""
+"""The `warroom` command.
+
+Its verbs import what they use inside their function, on purpose: a client verb (`note`,
+`status`) starts without Django, a server verb sets Django up first (`setup_django`), and none
+pays for the libraries of the others."""
 
 from __future__ import annotations
 

@@ -146,13 +146,11 @@ def _import_twitter_text() -> types.SimpleNamespace:
         stand_in.resource_string = _resource_string  # type: ignore[attr-defined]
         sys.modules["pkg_resources"] = stand_in
     try:
-        import twitter_text  # type: ignore[import-untyped]
+        import twitter_text
         from twitter_text import config
-        from twitter_text.regexp.latin_accent_chars import (  # type: ignore[import-untyped]
-            latin_accent_chars,
-        )
-        from twitter_text.regexp.valid_cctld import valid_cctld  # type: ignore[import-untyped]
-        from twitter_text.regexp.valid_gtld import valid_gtld  # type: ignore[import-untyped]
+        from twitter_text.regexp.latin_accent_chars import latin_accent_chars
+        from twitter_text.regexp.valid_cctld import valid_cctld
+        from twitter_text.regexp.valid_gtld import valid_gtld
     finally:
         if borrowed and previous is _ABSENT:
             sys.modules.pop("pkg_resources", None)

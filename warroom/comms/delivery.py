@@ -124,13 +124,14 @@ def _send(
     a connection for many messages (SMTP, an HTTP pool) implement send_many; the others get
     one send at a time."""
     configured, why = channel.configured() if channel else (False, "no such channel")
-    if not configured:
+    if channel is None or not configured:
         refusal = ChannelError(f"channel {name} is not configured: {why}", permanent=True)
         yield from ((refusal, timezone.now()) for _ in messages)
     elif hasattr(channel, "send_many"):
         yield from channel.send_many(messages)
     else:
         for message in messages:
+            result: Sent | ChannelError
             try:
                 result = channel.send(message)
             except ChannelError as exc:
@@ -141,7 +142,11 @@ def _send(
 def _renew_lease(claimed: list[tuple[Message, DeliveryAttempt]]) -> None:
     """Keep the unsent messages of a long batch leased, once half their lease has gone."""
     now = timezone.now()
-    if not claimed or claimed[0][0].lease_until - now > settings.DELIVERY_LEASE / 2:
+    if not claimed:
+        return
+    leased = claimed[0][0].lease_until
+    assert leased is not None  # _claim leased every message it returned
+    if leased - now > settings.DELIVERY_LEASE / 2:
         return
     lease_until = now + settings.DELIVERY_LEASE
     Message.objects.filter(pk__in=[m.pk for m, _ in claimed]).update(lease_until=lease_until)

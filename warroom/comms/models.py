@@ -61,6 +61,10 @@ class Message(models.Model):
     # Messages written together (a status update's fan-out to every subscriber) share a group:
     # they are approved or rejected together, and shown as one.
     group = models.CharField(max_length=100, blank=True, db_index=True)
+    # Not stored: set on the messages the dashboard shows, a group's first standing for it
+    # (dashboard/playbook_panels.py `_messages`): how many it has, and how many in each state.
+    group_size: int
+    group_states: dict[str, int]
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

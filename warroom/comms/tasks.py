@@ -20,10 +20,11 @@ def enqueue(messages: list[Message], *, at: datetime) -> None:
         message.next_attempt_at = at
     ids = [m.pk for m in messages]
     Message.objects.filter(pk__in=ids).update(next_attempt_at=at)
-    task = deliver.using() if len(ids) == 1 else deliver_batch.using()
-    if at > timezone.now():
-        task = task.using(run_after=at)
-    task.enqueue(ids[0] if len(ids) == 1 else ids)
+    run_after = at if at > timezone.now() else None
+    if len(ids) == 1:
+        deliver.using(run_after=run_after).enqueue(ids[0])
+    else:
+        deliver_batch.using(run_after=run_after).enqueue(ids)
 
 
 def deliver_now(message_ids: Sequence[int]) -> list[str]:

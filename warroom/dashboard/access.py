@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -15,6 +17,15 @@ from warroom.accounts.permissions import is_responder
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def actor(request: HttpRequest) -> User:
+    """The user acting in a view: `responder_required` lets none but a logged-in one through, so
+    this is what a service's `by` or `author` gets."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied("sign in first")
+    return user
 
 
 def _to_login(request: HttpRequest) -> HttpResponse:

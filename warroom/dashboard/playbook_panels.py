@@ -184,7 +184,7 @@ def context(incident: Incident) -> dict[str, Any]:
     }
 
 
-def _messages(incident) -> list[Message]:
+def _messages(incident: Incident) -> list[Message]:
     """The incident's messages, each group (a fan-out to thousands of subscribers) as one: its
     first message, with `group_size` and `group_states` ({state: count}) set."""
     singles = list(incident.messages.filter(group=""))

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from warroom.comms import approvals
 from warroom.dashboard import forms, playbook_panels
-from warroom.dashboard.access import is_htmx, responder_required
+from warroom.dashboard.access import actor, is_htmx, responder_required
 from warroom.dashboard.forms import Form
 from warroom.dashboard.views import cockpit_url, incident_or_404, render_cockpit
 from warroom.flows import live_stream
@@ -69,7 +69,7 @@ def mark_step(request: HttpRequest, slug: str, step_id: str) -> HttpResponse:
     form = Form(values={**Form.posted(request.POST).values, "step": step_id})
     try:
         run = engine.mark(
-            incident=incident, step_id=step_id, by=request.user, **forms.step_kwargs(request.POST)
+            incident=incident, step_id=step_id, by=actor(request), **forms.step_kwargs(request.POST)
         )
     except DomainError as exc:
         return _answer(request, incident, failed={"step": form.failed(exc)})
@@ -93,12 +93,12 @@ def review_message(request: HttpRequest, slug: str, message_id: int) -> HttpResp
         if decision == "edit":
             message = approvals.edit(
                 message_id=_message_of(incident, message_id),
-                by=request.user,
+                by=actor(request),
                 text=request.POST.get("body", ""),
             )
         else:
             decide = messaging.approve if decision == "approve" else messaging.reject
-            message = decide(message_id=_message_of(incident, message_id), by=request.user)
+            message = decide(message_id=_message_of(incident, message_id), by=actor(request))
     except DomainError as exc:
         return _answer(request, incident, failed={"message": form.failed(exc)}, anchor="messages")
     verb = {
@@ -117,7 +117,7 @@ def approve_live(request: HttpRequest, slug: str) -> HttpResponse:
     form = Form.posted(request.POST)
     try:
         live_stream.approve(
-            incident=incident, by=request.user, url=forms.web_address(request.POST, "url")
+            incident=incident, by=actor(request), url=forms.web_address(request.POST, "url")
         )
     except DomainError as exc:
         return _answer(request, incident, failed={"live_approve": form.failed(exc)}, anchor="live")
@@ -133,7 +133,7 @@ def veto_live(request: HttpRequest, slug: str) -> HttpResponse:
     form = Form.posted(request.POST)
     try:
         live_stream.veto(
-            incident=incident, by=request.user, reason=forms.live_reason(request.POST)
+            incident=incident, by=actor(request), reason=forms.live_reason(request.POST)
         )
     except DomainError as exc:
         return _answer(request, incident, failed={"live_veto": form.failed(exc)}, anchor="live")
@@ -145,7 +145,7 @@ def veto_live(request: HttpRequest, slug: str) -> HttpResponse:
 def ack_page(request: HttpRequest, slug: str) -> HttpResponse:
     incident = incident_or_404(slug)
     try:
-        page = services.ack(incident=incident, by=request.user)
+        page = services.ack(incident=incident, by=actor(request))
     except DomainError as exc:
         return _answer(request, incident, failed={"ack": Form().failed(exc)}, anchor="marketing")
     done = f"Marketing page to {page.person.display_name} acknowledged."
@@ -158,7 +158,7 @@ def record_decision(request: HttpRequest, slug: str) -> HttpResponse:
     incident = incident_or_404(slug)
     form = Form.posted(request.POST)
     try:
-        services.decide(incident=incident, by=request.user, **forms.decision_kwargs(request.POST))
+        services.decide(incident=incident, by=actor(request), **forms.decision_kwargs(request.POST))
     except DomainError as exc:
         return _answer(request, incident, failed={"decision": form.failed(exc)}, anchor="decisions")
     return _answer(request, incident, done="Decision recorded.", anchor="decisions")

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from warroom.dashboard.access import is_htmx, responder_required
+from warroom.dashboard.access import actor, is_htmx, responder_required
 from warroom.dashboard.views import incident_or_404
 from warroom.flows import postmortem as publishing
 from warroom.incidents.models import Incident, Status
@@ -69,9 +69,9 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
     publish = request.POST.get("action") == "publish"
     try:
         # Saved first: a refused publication keeps the edit.
-        postmortem = services.save(incident=incident, body=body, by=request.user)
+        postmortem = services.save(incident=incident, body=body, by=actor(request))
         if publish:
-            publishing.publish(incident=incident, by=request.user)
+            publishing.publish(incident=incident, by=actor(request))
     except DomainError as exc:
         return _page(request, incident, body=body, error=exc.message)
     if publish:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from warroom.dashboard import reports_panel
-from warroom.dashboard.access import is_htmx, responder_required
+from warroom.dashboard.access import actor, is_htmx, responder_required
 from warroom.dashboard.forms import Form
 from warroom.dashboard.views import cockpit_url, incident_or_404, render_cockpit
 from warroom.incidents.models import Incident
@@ -65,7 +65,7 @@ def reports_partial(request: HttpRequest, slug: str) -> HttpResponse:
 def promote_report(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     incident = incident_or_404(slug)
     try:
-        services.promote(report=_report(incident, report_id), by=request.user)
+        services.promote(report=_report(incident, report_id), by=actor(request))
     except DomainError as exc:
         return _answer(request, incident, error=exc.message)
     done = "Report promoted: it is on the public timeline, redacted and without the contact."
@@ -77,7 +77,7 @@ def promote_report(request: HttpRequest, slug: str, report_id: int) -> HttpRespo
 def dismiss_report(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     incident = incident_or_404(slug)
     try:
-        services.dismiss(report=_report(incident, report_id), by=request.user)
+        services.dismiss(report=_report(incident, report_id), by=actor(request))
     except DomainError as exc:
         return _answer(request, incident, error=exc.message)
     return _answer(request, incident, done="Report dismissed.")

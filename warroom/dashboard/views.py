@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from warroom.accounts.models import Person
 from warroom.dashboard import forms, playbook_panels, reports_panel
-from warroom.dashboard.access import is_htmx, responder_required
+from warroom.dashboard.access import actor, is_htmx, responder_required
 from warroom.dashboard.forms import Form
 from warroom.flows import declare as declaring
 from warroom.flows import entries as timeline
@@ -84,7 +84,7 @@ def declare(request: HttpRequest) -> HttpResponse:
     form = Form.posted(request.POST)
     try:
         incident = declaring.declare(
-            declared_by=request.user, **forms.declare_kwargs(request.POST)
+            declared_by=actor(request), **forms.declare_kwargs(request.POST)
         )
     except DomainError as exc:
         return _render_list(request, form.failed(exc), status=422)
@@ -213,7 +213,7 @@ def add_entry(request: HttpRequest, slug: str) -> HttpResponse:
     form = Form.posted(request.POST)
     try:
         entry = timeline.add_entry(
-            incident=incident, author=request.user, **forms.entry_kwargs(request.POST)
+            incident=incident, author=actor(request), **forms.entry_kwargs(request.POST)
         )
     except DomainError as exc:
         if is_htmx(request):
@@ -233,7 +233,7 @@ def set_hypothesis(request: HttpRequest, slug: str, entry_id: int) -> HttpRespon
         timeline.settle_hypothesis(
             entry=entry,
             state=request.POST.get("state", ""),
-            by=request.user,
+            by=actor(request),
             note=request.POST.get("note", ""),
         )
     except DomainError as exc:
@@ -253,7 +253,7 @@ def change_status(request: HttpRequest, slug: str) -> HttpResponse:
     form = Form.posted(request.POST)
     try:
         incident = statuses.change_status(
-            incident=incident, by=request.user, **forms.status_kwargs(request.POST)
+            incident=incident, by=actor(request), **forms.status_kwargs(request.POST)
         )
     except DomainError as exc:
         return render_cockpit(request, incident, failed={"status": form.failed(exc)}, status=422)
@@ -269,7 +269,7 @@ def assign_role(request: HttpRequest, slug: str) -> HttpResponse:
     form = Form.posted(request.POST)
     try:
         assignment = handover.assign_role(
-            incident=incident, by=request.user, **forms.role_kwargs(request.POST)
+            incident=incident, by=actor(request), **forms.role_kwargs(request.POST)
         )
     except DomainError as exc:
         return render_cockpit(request, incident, failed={"role": form.failed(exc)}, status=422)
@@ -299,7 +299,7 @@ def add_correction(request: HttpRequest, slug: str) -> HttpResponse:
     form = Form.posted(request.POST)
     try:
         blameless.add_correction(
-            incident=incident, by=request.user, **forms.correction_kwargs(request.POST)
+            incident=incident, by=actor(request), **forms.correction_kwargs(request.POST)
         )
     except DomainError as exc:
         return render_cockpit(
@@ -314,7 +314,9 @@ def add_correction(request: HttpRequest, slug: str) -> HttpResponse:
 def remove_correction(request: HttpRequest, slug: str, correction_id: int) -> HttpResponse:
     incident = incident_or_404(slug)
     try:
-        blameless.remove_correction(incident=incident, correction_id=correction_id, by=request.user)
+        blameless.remove_correction(
+            incident=incident, correction_id=correction_id, by=actor(request)
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(cockpit_url(incident, "redaction"))

@@ -12,7 +12,7 @@ subscribers and the tracker issues. An imported incident starts no playbook and 
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -32,7 +32,8 @@ from warroom.incidents.models import (
 from warroom.redaction.models import Correction, Pseudonym
 from warroom.timeline.models import Entry, EntryRevision, HypothesisState, Kind, Visibility
 
-FORMAT, VERSION = "warroom-incident", 1
+FORMAT: Final = "warroom-incident"
+VERSION: Final = 1
 # Where entry data refers to another entry (a finding about a hypothesis, a promoted report).
 ENTRY_REFS = [
     ("about_entry",),
@@ -178,8 +179,8 @@ def dump(incident: Incident) -> dict[str, Any]:
         incident=IncidentRecord(
             slug=incident.slug,
             title=incident.title,
-            severity=incident.severity,
-            status=incident.status,
+            severity=Severity(incident.severity),
+            status=Status(incident.status),
             summary=incident.summary,
             declared_at=incident.declared_at,
             detected_at=incident.detected_at,
@@ -190,7 +191,7 @@ def dump(incident: Incident) -> dict[str, Any]:
         entries=[_entry_record(n, e, numbers) for n, e in enumerate(entries, 1)],
         roles=[
             RoleRecord(
-                role=a.role,
+                role=Role(a.role),
                 person=a.person.username,
                 person_name=a.person.display_name,
                 assigned_at=a.assigned_at,
@@ -201,14 +202,7 @@ def dump(incident: Incident) -> dict[str, Any]:
         ],
         impact=ImpactRecord(
             assessments=[
-                AssessmentRecord(
-                    target="component" if a.component_id else "segment",
-                    slug=(a.component or a.segment).slug,
-                    name=(a.component or a.segment).name,
-                    level=a.level,
-                    at=a.at,
-                    by=_username(a.by),
-                )
+                _assessment_record(a)
                 for a in incident.assessments.select_related("component", "segment", "by")
             ],
             affected_customers=list(incident.affected_customers.values_list("name", flat=True)),
@@ -221,7 +215,7 @@ def dump(incident: Incident) -> dict[str, Any]:
             corrections=[
                 CorrectionRecord(
                     text=c.text,
-                    kind=c.kind,
+                    kind=Correction.Kind(c.kind),
                     created_by=_username(c.created_by),
                     created_at=c.created_at,
                 )
@@ -231,6 +225,23 @@ def dump(incident: Incident) -> dict[str, Any]:
         postmortem=_postmortem_record(incident),
     )
     return archive.model_dump(mode="json")
+
+
+def _assessment_record(a: Assessment) -> AssessmentRecord:
+    target = a.component or a.segment
+    assert target is not None  # an assessment is of a component or of a segment
+    return AssessmentRecord(
+        target="component" if a.component_id else "segment",
+        slug=target.slug,
+        name=target.name,
+        level=Level(a.level),
+        at=a.at,
+        by=_username(a.by),
+    )
+
+
+def _hypothesis_state(value: str) -> HypothesisState | Literal[""]:
+    return HypothesisState(value) if value else ""
 
 
 def _postmortem_record(incident: Incident) -> PostMortemRecord | None:
@@ -258,22 +269,22 @@ def _postmortem_record(incident: Incident) -> PostMortemRecord | None:
 def _entry_record(n: int, entry: Entry, numbers: dict[int, int]) -> EntryRecord:
     return EntryRecord(
         n=n,
-        kind=entry.kind,
-        visibility=entry.visibility,
+        kind=Kind(entry.kind),
+        visibility=Visibility(entry.visibility),
         author=_username(entry.author),
         occurred_at=entry.occurred_at,
         recorded_at=entry.recorded_at,
         body=entry.body,
-        hypothesis_state=entry.hypothesis_state,
+        hypothesis_state=_hypothesis_state(entry.hypothesis_state),
         data=_translated(entry.data, numbers),
         revision=entry.revision,
         revisions=[
             RevisionRecord(
                 number=r.number,
                 body=r.body,
-                kind=r.kind,
-                visibility=r.visibility,
-                hypothesis_state=r.hypothesis_state,
+                kind=Kind(r.kind),
+                visibility=Visibility(r.visibility),
+                hypothesis_state=_hypothesis_state(r.hypothesis_state),
                 occurred_at=r.occurred_at,
                 edited_by=_username(r.edited_by),
                 edited_at=r.edited_at,
@@ -301,14 +312,15 @@ class _People:
     and what was not is said in `notes()`."""
 
     def __init__(self, archive: Archive):
-        names = {
+        named = [
             archive.incident.declared_by,
             *(e.author for e in archive.entries),
             *(r.edited_by for e in archive.entries for r in e.revisions),
             *(r.assigned_by for r in archive.roles),
             *(a.by for a in archive.impact.assessments),
             *(c.created_by for c in archive.redaction.corrections),
-        } - {None}
+        ]
+        names = {name for name in named if name is not None}
         users = get_user_model().objects.filter(username__in=names)
         self.users = {u.get_username(): u for u in users}
         self.missing = sorted(names - set(self.users))
@@ -422,16 +434,20 @@ def _load_impact(incident: Incident, record: ImpactRecord, people: _People) -> l
             if created:
                 notes.append(f"added {a.target} {a.slug} ({a.name})")
             targets[(a.target, a.slug)] = target
-    Assessment.objects.bulk_create(
-        Assessment(
-            incident=incident,
-            **{a.target: targets[(a.target, a.slug)]},
-            level=a.level,
-            at=a.at,
-            by=people.user(a.by),
+    assessments = []
+    for a in record.assessments:
+        target = targets[(a.target, a.slug)]
+        assessments.append(
+            Assessment(
+                incident=incident,
+                component=target if isinstance(target, Component) else None,
+                segment=target if isinstance(target, Segment) else None,
+                level=a.level,
+                at=a.at,
+                by=people.user(a.by),
+            )
         )
-        for a in record.assessments
-    )
+    Assessment.objects.bulk_create(assessments)
     AffectedCustomer.objects.bulk_create(
         AffectedCustomer(incident=incident, name=name) for name in record.affected_customers
     )
@@ -441,13 +457,13 @@ def _load_impact(incident: Incident, record: ImpactRecord, people: _People) -> l
 def _load_redaction(incident: Incident, record: RedactionRecord, people: _People) -> None:
     # created_at is set on insert (auto_now_add); the document's time is put back after it.
     for p in record.pseudonyms:
-        row = Pseudonym.objects.create(incident=incident, key=p.key, standin=p.standin)
-        Pseudonym.objects.filter(pk=row.pk).update(created_at=p.created_at)
+        pseudonym = Pseudonym.objects.create(incident=incident, key=p.key, standin=p.standin)
+        Pseudonym.objects.filter(pk=pseudonym.pk).update(created_at=p.created_at)
     for c in record.corrections:
-        row = Correction.objects.create(
+        correction = Correction.objects.create(
             incident=incident, text=c.text, kind=c.kind, created_by=people.user(c.created_by)
         )
-        Correction.objects.filter(pk=row.pk).update(created_at=c.created_at)
+        Correction.objects.filter(pk=correction.pk).update(created_at=c.created_at)
 
 
 def _load_postmortem(incident: Incident, record: PostMortemRecord | None, people: _People) -> None:

@@ -49,7 +49,7 @@ def issue_document(incident: Incident, *, labels: Sequence[str] = ()) -> IssueDo
     """The outage issue of `incident`; `labels` come after `outage` (the playbook step's)."""
     state = public_incident(incident)
     impact = state["impact"]
-    started, resolved = _time(state["started_at"]), _time(state["resolved_at"])
+    started, resolved = _parse(state["started_at"]), _time(state["resolved_at"])
     spans = _spans(impact["changes"], resolved)
     facts = [
         ("Severity", f"{state['severity']} ({state['severity_label']})"),
@@ -77,9 +77,7 @@ def issue_document(incident: Incident, *, labels: Sequence[str] = ()) -> IssueDo
     )
 
 
-def _spans(
-    changes: list[PublicChange], resolved: datetime | None
-) -> dict[tuple[str, str], Span]:
+def _spans(changes: list[PublicChange], resolved: datetime | None) -> dict[tuple[str, str], Span]:
     """Per (kind, name): the worst level it reached and from when until when it was affected;
     an incident that ended with something still affected ends its span."""
     worst: dict[tuple[str, str], str] = {}
@@ -87,13 +85,13 @@ def _spans(
     since: dict[tuple[str, str], datetime | None] = {}
     last: dict[tuple[str, str], datetime | None] = {}
     for change in changes:  # oldest first
-        key, at, level = (change["kind"], change["name"]), _time(change["at"]), change["level"]
+        key, at, level = (change["kind"], change["name"]), _parse(change["at"]), change["level"]
         worst.setdefault(key, Level.NONE)
         if level == Level.NONE:
             if since.get(key):
                 last[key], since[key] = at, None
             continue
-        if WORST_FIRST.index(level) < WORST_FIRST.index(worst[key]):
+        if WORST_FIRST.index(Level(level)) < WORST_FIRST.index(Level(worst[key])):
             worst[key] = level
         first.setdefault(key, at)
         since[key] = since.get(key) or at
@@ -105,7 +103,7 @@ def _spans(
 
 def _impact_line(name: str, span: Span) -> str:
     """In the public page's plain words: the worst it got, and from when to when."""
-    return f"{name}: {LEVEL_WORDS[span[0]]}." + _when(span)
+    return f"{name}: {LEVEL_WORDS[Level(span[0])]}." + _when(span)
 
 
 def _when(span: Span) -> str:
@@ -124,11 +122,15 @@ def _row(entry: PublicEntry) -> Row:
         label = f"{entry['kind_label']} ({entry['status_label']})"
     else:
         label = entry["kind_label"]
-    return Row(at=_utc(_time(entry["occurred_at"])), label=label, text=entry["text"])
+    return Row(at=_utc(_parse(entry["occurred_at"])), label=label, text=entry["text"])
+
+
+def _parse(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
 
 
 def _time(iso: str | None) -> datetime | None:
-    return datetime.fromisoformat(iso) if iso else None
+    return _parse(iso) if iso else None
 
 
 def _utc(moment: datetime) -> str:

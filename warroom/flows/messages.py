@@ -24,5 +24,6 @@ def reject(*, message_id: int, by: Actor) -> Message:
 def _decide(message_id: int, by: Actor, *, approve: bool) -> Message:
     message = approvals.decide(message_id=message_id, by=by, approve=approve)
     assert message.incident is not None  # only an incident's messages wait for approval
+    assert message.approved_at is not None  # decide() stamps approval and rejection alike
     playbook.wake_steps(message.incident, action="announce", now=message.approved_at)
     return message

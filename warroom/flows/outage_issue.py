@@ -48,6 +48,7 @@ def export(
     issue = known_issue(incident, message.channel, message.recipient)
     assert issue is not None  # the channel recorded it
     attempt = message.attempts.order_by("-number").first()
+    assert message.sent_at is not None  # a sent message has its time
     playbook.wake_steps(incident, action="export_issue", now=message.sent_at)  # done by hand
     return Exported(
         message.channel,

@@ -123,9 +123,7 @@ def affected_components(incident: Incident) -> set[int] | None:
     return {pk for pk, level in assessed.items() if level != Level.NONE}
 
 
-def add_named(
-    model, *, slug: str, name: str, description: str = "", position: int = 0, by: Actor
-):
+def add_named(model, *, slug: str, name: str, description: str = "", position: int = 0, by: Actor):
     """A new component or segment (admins only)."""
     if by is None or not by.is_superuser:
         raise Forbidden(f"only admins add {model._meta.verbose_name_plural}")
@@ -176,6 +174,6 @@ def current_levels_of_open_incidents() -> dict[int, tuple[str, datetime]]:
     worst: dict[int, tuple[str, datetime]] = {}
     for (_, component_id), (level, at) in latest.items():
         known = worst.get(component_id)
-        if known is None or WORST_FIRST.index(level) < WORST_FIRST.index(known[0]):
+        if known is None or WORST_FIRST.index(Level(level)) < WORST_FIRST.index(Level(known[0])):
             worst[component_id] = (level, at)
     return worst

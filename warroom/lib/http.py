@@ -56,7 +56,8 @@ def check_public_url(url: str) -> str:
     except socket.gaierror:
         raise UnsafeURL(f"the host {parts.hostname!r} does not resolve") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        host = str(info[4][0])  # an AF_INET/AF_INET6 address, always a str (typeshed: str | int)
+        address = ipaddress.ip_address(host.split("%")[0])
         if not address.is_global:
             raise UnsafeURL(
                 f"{parts.hostname} resolves to {address}, a private or reserved address"

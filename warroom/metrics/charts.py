@@ -18,7 +18,7 @@ TICKS = [1, 10, 60, 600, 1800, 3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 
 
 
 def dot_chart(metrics: list[IncidentMetrics], key: str, label: str) -> str:
-    points = [(m, m.seconds[key]) for m in metrics if m.seconds[key] is not None]
+    points = [(m, v) for m in metrics if (v := m.seconds[key]) is not None]
     if not points:
         return ""
     values = [max(v, 1.0) for _, v in points]

@@ -115,7 +115,7 @@ def summary(metrics: list[IncidentMetrics]) -> dict[str, dict[str, float | int |
     """Across incidents: per metric, how many incidents have it, and its median and worst."""
     result = {}
     for key in METRICS:
-        values = [m.seconds[key] for m in metrics if m.seconds[key] is not None]
+        values = [v for m in metrics if (v := m.seconds[key]) is not None]
         result[key] = {
             "incidents": len(values),
             "median": statistics.median(values) if values else None,

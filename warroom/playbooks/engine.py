@@ -78,6 +78,7 @@ def start(incident: Incident, *, now: datetime, by: Actor = None) -> list[str]:
         state = StepRun.State.WAITING if applicable else StepRun.State.NOT_APPLICABLE
         run = StepRun(incident=incident, step_id=step.id, position=position, state=state)
         if applicable and step.trigger.kind == "after":
+            assert step.trigger.interval is not None  # the format requires one for "after"
             run.next_run_at = now + step.trigger.interval
             run.due_at = run.next_run_at
         runs.append(run)
@@ -126,6 +127,7 @@ def _run(
 def _apply(step: Step, run: StepRun, outcome: Outcome, *, now: datetime, by: Actor) -> list[str]:
     """Keep what an action's outcome says on its step's run."""
     if step.trigger.kind == "every" and not outcome.done and outcome.next_run_at is None:
+        assert step.trigger.interval is not None  # the format requires one for "every"
         outcome.next_run_at = now + step.trigger.interval
     run.runs += 1
     run.next_run_at = outcome.next_run_at
@@ -297,7 +299,10 @@ def messages_tried(messages: list[Message]) -> None:
         now = timezone.now()
         with transaction.atomic():
             incident = Incident.objects.filter(pk=incident_id).first()
-            for step, run in _open_steps(incident, actions) if incident else []:
+            if incident is None:
+                continue  # deleted since
+            for step, run in _open_steps(incident, actions):
+                assert step.action is not None  # _open_steps finds the steps with an action
                 outcome = ACTIONS[step.action.name].delivered(
                     Context(incident=incident, step=step, run=run, now=now)
                 )
@@ -308,7 +313,11 @@ def brief_support(incident: Incident, entry: Entry, *, now: datetime) -> None:
     """Support hears of every status change (G15). Steps fire once, and the default playbook has
     no step for a return to investigating or a status reached twice; so once a briefing step
     has started (and none was skipped), each status change briefs support too."""
-    ids = [s.id for s in playbook_of(incident).steps if s.action and s.action.name == "support_briefing"]
+    ids = [
+        s.id
+        for s in playbook_of(incident).steps
+        if s.action and s.action.name == "support_briefing"
+    ]
     runs = incident.steps.filter(step_id__in=ids)
     armed = (
         runs.filter(triggered_at__isnull=False).exists()

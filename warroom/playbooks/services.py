@@ -19,9 +19,7 @@ from warroom.timeline.services import note
 
 
 @transaction.atomic
-def ack(
-    *, incident: Incident | None = None, token: str | None = None, by: Actor = None
-) -> Page:
+def ack(*, incident: Incident | None = None, token: str | None = None, by: Actor = None) -> Page:
     """Acknowledge the page: by its link's token, or the latest page of the incident."""
     pages = Page.objects.select_for_update(of=("self",)).select_related("person", "incident")
     page = (
@@ -33,10 +31,15 @@ def ack(
         raise NotFound("no page to acknowledge" + (f" on {incident.slug}" if incident else ""))
     if page.acked_at is None:
         page.acked_at = timezone.now()
-        page.acked_by = by if getattr(by, "pk", None) else None
+        page.acked_by = by if by is not None and by.pk else None
         page.save(update_fields=["acked_at", "acked_by"])
-        who = by.username if getattr(by, "pk", None) else page.person.username
-        note(page.incident, f"Marketing page acknowledged by {who} (page {page.position}).", by=by, kind=Kind.COMMS)
+        who = page.acked_by.username if page.acked_by else page.person.username
+        note(
+            page.incident,
+            f"Marketing page acknowledged by {who} (page {page.position}).",
+            by=by,
+            kind=Kind.COMMS,
+        )
         engine.sync(page.incident, now=page.acked_at)
         engine.wake_steps(page.incident, action="page_marketing", now=page.acked_at)
     return page
@@ -65,11 +68,10 @@ def checklist(incident: Incident, *, now: datetime | None = None) -> list[dict]:
         engine.sync(incident, now=now)
     playbook = engine.playbook_of(incident)
     items = []
+    pending: dict[str, str] = {StepRun.State.WAITING: "pending", StepRun.State.OPEN: "pending"}
     for run in incident.steps.select_related("done_by"):
         step = playbook.step(run.step_id)
-        state = {StepRun.State.WAITING: "pending", StepRun.State.OPEN: "pending"}.get(
-            run.state, run.state
-        )
+        state = pending.get(run.state, run.state)
         if engine.overdue(run, now):
             state = "overdue"
         items.append(

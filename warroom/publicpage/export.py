@@ -139,7 +139,9 @@ def publish(
         if progress:
             progress(done, len(paths))
     for name in STATIC_FILES:
-        body = Path(finders.find(name)).read_bytes()
+        found = finders.find(name)
+        assert found is not None, name  # shipped in warroom's static files
+        body = Path(found).read_bytes()
         digest = hashlib.sha256(body).hexdigest()
         if digests.get(f"static/{name}") != digest:
             into.write(f"static/{name}", body, mimetypes.guess_type(name)[0] or "text/plain")

@@ -9,29 +9,29 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.decorators.http import require_safe
 
 from warroom.incidents.models import Incident
 from warroom.lib.publiccache import rendered
 from warroom.projection.incident import public_incident
+from warroom.projection.types import PublicEntry, PublicIncident
 from warroom.publicpage.views import _incident_or_404, _respond
 from warroom.timeline.models import Entry, Visibility
 
 # Readers poll feeds and only need what is recent; the incident page keeps the whole record.
 FEED_SIZE = 50
-FLAVOURS: dict[str, type[SyndicationFeed]] = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
+FLAVOURS: dict[str, type[Atom1Feed | Rss201rev2Feed]] = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
 
 # (the incident's public state, one of its public entries)
-Item = tuple[dict[str, Any], dict[str, Any]]
+Item = tuple[PublicIncident, PublicEntry]
 
 
-def _label(entry: dict[str, Any]) -> str:
+def _label(entry: PublicEntry) -> str:
     """What an update is: the status it set, else its kind (a hypothesis with its state)."""
     if entry["status_label"]:
         return entry["status_label"]
@@ -40,7 +40,7 @@ def _label(entry: dict[str, Any]) -> str:
     return entry["kind_label"]
 
 
-def _when(entry: dict[str, Any]) -> datetime:
+def _when(entry: PublicEntry) -> datetime:
     return datetime.fromisoformat(entry["occurred_at"])
 
 

@@ -61,7 +61,9 @@ def contexts_for(incidents) -> dict[int, Context]:
     """The redaction context of each incident, in four queries whatever their number (the status
     page redacts dozens of incidents at once)."""
     ids = [i.pk for i in incidents]
-    roles, corrections, pseudonyms = defaultdict(list), defaultdict(list), defaultdict(dict)
+    roles: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
+    corrections: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
+    pseudonyms: defaultdict[int, dict[str, str]] = defaultdict(dict)
     for incident_id, role, username in RoleAssignment.objects.filter(
         incident__in=ids, ended_at=None
     ).values_list("incident_id", "role", "person__username"):

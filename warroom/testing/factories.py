@@ -6,6 +6,7 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
+from warroom.accounts.models import Actor
 from warroom.accounts.services import create_token, create_user
 from warroom.flows.declare import declare
 from warroom.flows.entries import add_entry
@@ -36,7 +37,7 @@ def make_token(user) -> str:
 
 
 def make_incident(
-    title: str = "Database replication lag on primary", *, by=None, **kwargs
+    title: str = "Database replication lag on primary", *, by: Actor = None, **kwargs
 ) -> Incident:
     by = by or make_user()
     kwargs.setdefault("severity", "S1")

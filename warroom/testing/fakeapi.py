@@ -53,7 +53,7 @@ def route(method: str, pattern: str) -> Callable:
     """Mark a method of a FakeAPI as the handler of `method pattern` ({name} matches a segment)."""
 
     def mark(handler: Callable) -> Callable:
-        handler.route = (method, pattern)
+        vars(handler)["route"] = (method, pattern)  # a function attribute, read by FakeAPI
         return handler
 
     return mark

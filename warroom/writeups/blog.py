@@ -26,7 +26,8 @@ def blog_markdown(incident: Incident, *, now: datetime | None = None) -> str:
 
 def blog_context(incident: Incident, *, now: datetime) -> dict[str, Any]:
     public = public_incident(incident)
-    started, resolved = parse_time(public["started_at"]), parse_time(public["resolved_at"])
+    started = datetime.fromisoformat(public["started_at"])
+    resolved = parse_time(public["resolved_at"])
     entries = timeline(public)
     follow_ups = [e for e in entries if _follow_up(e, resolved)]
     updates = [e for e in entries if e["kind"] in RESPONSE and not _follow_up(e, resolved)]

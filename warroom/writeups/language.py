@@ -113,7 +113,7 @@ def _person_after(text: str, end: int, names: list[Span]) -> bool:
 def _participle_after(text: str, end: int) -> bool:
     """A look back in hindsight ("should have checked"), not a wish ("should have alerts")."""
     word = _NEXT_WORD.match(text, end)
-    return bool(word) and is_participle(word.group(1))
+    return word is not None and is_participle(word.group(1))
 
 
 def _name_finding(span: Span, text: str, lines: list[int]) -> Finding:

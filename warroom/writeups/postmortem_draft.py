@@ -8,18 +8,19 @@ lists what a template may use).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from warroom.impact.models import Level
 from warroom.incidents.models import Incident
 from warroom.projection.incident import public_incident
-from warroom.projection.types import PublicEntry, PublicImpact
+from warroom.projection.types import PublicEntry, PublicImpact, PublicLevel
 from warroom.writeups.templates import render
 
 TEMPLATE = "postmortem.md.j2"
 # Least to most severe, to say how bad it got at worst.
-LEVELS = [Level.NONE, Level.MAINTENANCE, Level.DEGRADED, Level.PARTIAL, Level.MAJOR]
+LEVELS: list[str] = [Level.NONE, Level.MAINTENANCE, Level.DEGRADED, Level.PARTIAL, Level.MAJOR]
 
 
 def draft(incident: Incident) -> str:
@@ -67,9 +68,9 @@ def _impact(impact: PublicImpact, *, end: datetime | None) -> dict[str, Any]:
             (_parse(change["at"]), change["level"])
         )
 
-    def rows(kind: str) -> list[dict[str, Any]]:
+    def rows(kind: str, items: Sequence[PublicLevel]) -> list[dict[str, Any]]:
         out = []
-        for item in impact[f"{kind}s"]:
+        for item in items:
             changes = history.get((kind, item["name"]), [])
             worst = max((level for _, level in changes), key=LEVELS.index, default=Level.NONE)
             out.append(
@@ -84,8 +85,8 @@ def _impact(impact: PublicImpact, *, end: datetime | None) -> dict[str, Any]:
         return out
 
     return {
-        "segments": rows("segment"),
-        "components": rows("component"),
+        "segments": rows("segment", impact["segments"]),
+        "components": rows("component", impact["components"]),
         "affected_customers": impact["affected_customers"],
     }
 

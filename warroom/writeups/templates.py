@@ -13,7 +13,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 
 from warroom.lib.errors import Invalid
 
@@ -25,7 +32,9 @@ def render(name: str, **context) -> str:
     try:
         return environment(settings.TEMPLATES_DIR).get_template(name).render(**context)
     except TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
+        where = ""
+        if isinstance(exc, TemplateSyntaxError) and exc.lineno:
+            where = f"{exc.filename}:{exc.lineno}: "
         raise Invalid(f"the template {name} cannot be used: {where}{exc.message}") from None
 
 

@@ -24,6 +24,7 @@ ACTION = "support_briefing"
 
 def start(ctx: Context) -> Outcome:
     latest = ctx.incident.entries.filter(kind=Kind.STATUS).order_by("-id").first()
+    assert latest is not None  # declaring writes the first status entry before the playbook
     message, why = brief(ctx.incident, latest, now=ctx.now)
     if message is None:
         return Outcome(note=f"Not sent: {why}", warnings=[why])

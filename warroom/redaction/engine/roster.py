@@ -275,8 +275,8 @@ class RosterMatcher:
                     forms[folded] = _Form(len(folded), person.key, ambiguous, exact)
         for folded, key in extra_names.items():
             forms[folded] = _Form(len(folded), key, False, None)
-        for folded, form in forms.items():
-            self.automaton.add_word(folded, form)
+        for folded, entry in forms.items():
+            self.automaton.add_word(folded, entry)
         self.place_phrases = lexicon.place_phrases
         self.empty = not forms
         if not self.empty:

@@ -18,11 +18,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import unquote
 
-from warroom.testing.fakeapi import FakeAPI, Request, route
+from warroom.testing.fakeapi import Answer, FakeAPI, Request, route
 
-UNAUTHORIZED = (401, {}, {"message": "401 Unauthorized"})
-NO_PROJECT = (404, {}, {"message": "404 Project Not Found"})
-NO_ISSUE = (404, {}, {"message": "404 Not found"})
+UNAUTHORIZED: Answer = (401, {}, {"message": "401 Unauthorized"})
+NO_PROJECT: Answer = (404, {}, {"message": "404 Project Not Found"})
+NO_ISSUE: Answer = (404, {}, {"message": "404 Not found"})
 
 
 class FakeGitLab(FakeAPI):

@@ -15,14 +15,14 @@ import re
 import time
 from urllib.parse import unquote
 
-from warroom.testing.fakeapi import FakeAPI, Request, route
+from warroom.testing.fakeapi import Answer, FakeAPI, Request, route
 
-UNAUTHORIZED = (
+UNAUTHORIZED: Answer = (
     401,
     {},
     {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"},
 )
-DUPLICATE = (
+DUPLICATE: Answer = (
     403,
     {},
     {

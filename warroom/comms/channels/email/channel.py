@@ -8,9 +8,11 @@ import smtplib
 from collections.abc import Iterator
 from datetime import datetime
 from email.utils import formatdate, make_msgid
+from typing import cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 from django.core.mail.utils import DNS_NAME
 from django.utils import timezone
@@ -53,13 +55,16 @@ class EmailChannel:
     def send_many(self, messages: list[Message]) -> Iterator[tuple[Sent | ChannelError, datetime]]:
         """Each message over one SMTP connection, as they go. When the session breaks (the
         server is down or hung up), the rest of the batch fails with it and waits for the retry."""
-        connection = get_connection(fail_silently=False)
+        # configured() insists on the SMTP backend, and the outbox sends only when configured
+        connection = cast(SMTPBackend, get_connection(fail_silently=False))
         sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
         try:
             for done, message in enumerate(messages):
+                result: Sent | ChannelError
                 try:
                     data = _mime(message)
                     connection.open()  # once: it stays open for the rest of the batch
+                    assert connection.connection is not None  # open() made it or raised
                     connection.connection.sendmail(sender, [_address(message)], data)
                     result = Sent(code="250")
                 except (ChannelError, *MESSAGE_ERRORS) as exc:
@@ -140,8 +145,9 @@ def _error(exc: Exception, message: Message) -> ChannelError:
         )
     if isinstance(exc, smtplib.SMTPResponseException):
         # 5xx: the server will not take it; 4xx: try again later.
+        error = exc.smtp_error  # bytes from the server; str when smtplib words it itself
         return ChannelError(
-            exc.smtp_error.decode(errors="replace"),
+            error.decode(errors="replace") if isinstance(error, bytes) else error,
             permanent=exc.smtp_code >= 500,
             code=str(exc.smtp_code),
         )

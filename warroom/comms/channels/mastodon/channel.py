@@ -76,7 +76,9 @@ class MastodonChannel:
             )
         except MastodonError as exc:
             raise _error(exc, session.last) from None
-        return Sent(code=str(session.last.status_code), remote_id=str(status["id"]))
+        answer = session.last
+        assert answer is not None  # status_post made its request through the session
+        return Sent(code=str(answer.status_code), remote_id=str(status["id"]))
 
 
 def _client() -> tuple[Mastodon, _Session]:

@@ -39,6 +39,7 @@ class WebhookChannel:
 
         def one(message: Message) -> tuple[Sent | ChannelError, datetime]:
             subscriber = message.subscriber
+            result: Sent | ChannelError
             try:
                 result = _post(message, subscriber.secret if subscriber else None)
             except ChannelError as exc:

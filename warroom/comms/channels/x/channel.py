@@ -3,6 +3,8 @@ OAuth 1.0a access token of an X app that has read and write permission."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 import tweepy
 from django.conf import settings
@@ -37,11 +39,13 @@ class _Session(requests.Session):
     WARROOM_X_API_URL instead (a proxy, or a local fake in tests); and requests waits forever
     unless given a timeout."""
 
-    def request(self, method, url, **kwargs):
-        if url.startswith(TWEEPY_HOST):
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        if isinstance(url, str) and url.startswith(TWEEPY_HOST):
             url = settings.X_API_URL + url[len(TWEEPY_HOST) :]
         kwargs.setdefault("timeout", 10)
-        return super().request(method, url, **kwargs)
+        return super().request(method, url, *args, **kwargs)
 
 
 def _client() -> tweepy.Client:

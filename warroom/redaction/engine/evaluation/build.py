@@ -28,6 +28,7 @@ import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -129,7 +130,8 @@ def check_span(text, start, end, label, marked, code, roster) -> bool:
 
 def build(source: Path, roster_path: Path) -> list[dict]:
     roster = load_roster(roster_path)
-    entries, seen = [], set()
+    entries: list[dict] = []
+    seen: set[str] = set()
     for number, raw in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -142,7 +144,7 @@ def build(source: Path, roster_path: Path) -> list[dict]:
                 raise SourceError("duplicate entry")
             seen.add(text)
             code = [m.span() for m in CODE.finditer(text)]
-            spans = []
+            spans: list[dict[str, Any]] = []
             for start, end, label, marked in marks:
                 if spans and start < spans[-1]["end"]:
                     raise SourceError(f"span {marked!r} overlaps the previous one")
